@@ -1,0 +1,141 @@
+"""Pure scoring rules: answers -> component scores -> bands, session means and blind spots.
+
+Arithmetic is exact (fractions) so a score on a band's edge lands in the band the rule names;
+floats appear only when a result leaves this module for display or export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from math import ceil
+
+from .model import Bands, Questionnaire
+
+BLIND_SPOT_GAP = Fraction(20)
+
+STRONG, DEVELOPING, MISSING, INSUFFICIENT = "strong", "developing", "missing", "insufficient"
+
+
+def scored_value(value: int, reverse: bool, lo: int, hi: int) -> int:
+    """Reverse-keyed items are flipped: v' = min + max - v."""
+    return lo + hi - value if reverse else value
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    """One response's score for one component. score is None when insufficient."""
+
+    component: str
+    score: Fraction | None
+    answered: int
+    items: int
+
+    @property
+    def insufficient(self) -> bool:
+        return self.score is None
+
+
+def needed_answers(items: int) -> int:
+    """At least half of a component's items, rounded up, must be answered."""
+    return ceil(items / 2)
+
+
+def response_scores(q: Questionnaire, answers: Mapping[str, int | None]) -> dict[str, ComponentScore]:
+    """Score one response; answers maps item id -> value, None (or absent) meaning missing."""
+    lo, hi = q.scale.min, q.scale.max
+    out: dict[str, ComponentScore] = {}
+    for comp in q.components:
+        items = q.items_of(comp)
+        values = [
+            scored_value(v, it.reverse, lo, hi)
+            for it in items
+            if (v := answers.get(it.id)) is not None
+        ]
+        if len(values) < needed_answers(len(items)) or not values:
+            out[comp] = ComponentScore(comp, None, len(values), len(items))
+            continue
+        mean = Fraction(sum(values), len(values))
+        out[comp] = ComponentScore(comp, (mean - lo) / (hi - lo) * 100, len(values), len(items))
+    return out
+
+
+def band(score: Fraction | None, bands: Bands = Bands()) -> str:
+    if score is None:
+        return INSUFFICIENT
+    if score >= bands.strong:
+        return STRONG
+    if score >= bands.developing:
+        return DEVELOPING
+    return MISSING
+
+
+def mean(values: Iterable[Fraction]) -> Fraction | None:
+    vals = list(values)
+    return sum(vals, Fraction(0)) / len(vals) if vals else None
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    score: Fraction | None
+    n: int
+
+
+@dataclass(frozen=True)
+class SessionComponent:
+    component: str
+    score: Fraction | None
+    n: int
+    band: str
+    facilitator: RoleScore
+    member: RoleScore
+
+    @property
+    def gap(self) -> Fraction | None:
+        """Facilitator score minus member mean, when both exist."""
+        if self.facilitator.score is None or self.member.score is None:
+            return None
+        return self.facilitator.score - self.member.score
+
+    @property
+    def blind_spot(self) -> bool:
+        gap = self.gap
+        return gap is not None and abs(gap) >= BLIND_SPOT_GAP
+
+
+def session_scores(
+    q: Questionnaire, responses: Iterable[tuple[str, Mapping[str, ComponentScore]]]
+) -> dict[str, SessionComponent]:
+    """Combine responses (role, scores): every respondent weighs the same."""
+    rows = list(responses)
+    out: dict[str, SessionComponent] = {}
+    for comp in q.components:
+        scored = [(role, s[comp].score) for role, s in rows if comp in s and s[comp].score is not None]
+        everyone = [v for _, v in scored if v is not None]
+        fac = [v for r, v in scored if r == "facilitator" and v is not None]
+        mem = [v for r, v in scored if r == "member" and v is not None]
+        score = mean(everyone)
+        out[comp] = SessionComponent(
+            component=comp,
+            score=score,
+            n=len(everyone),
+            band=band(score, q.bands),
+            facilitator=RoleScore(mean(fac), len(fac)),
+            member=RoleScore(mean(mem), len(mem)),
+        )
+    return out
+
+
+def display(score: Fraction | None, places: int = 0) -> str:
+    """Score text that never contradicts its band: truncated, never rounded up over an edge."""
+    if score is None:
+        return "–"
+    scale = 10**places
+    truncated = Fraction(int(score * scale // 1), scale)
+    return f"{float(truncated):.{places}f}"
+
+
+def as_float(score: Fraction | None) -> float | None:
+    """Full float precision for exports: rounding here could carry a value over a band's edge."""
+    return None if score is None else float(score)
