@@ -19,7 +19,9 @@ def read_answer_file(path: Path, q: Questionnaire) -> dict[str, int | None]:
     doc, problems = load_file(path)
     name = str(path)
     if not problems and not isinstance(doc, LineDict):
-        problems = [Problem(name, 1, "(top)", "must be a mapping of item id to value, e.g. coping_1: 4")]
+        problems = [
+            Problem(name, 1, "(top)", "must be a mapping of item id to value, e.g. coping_1: 4")
+        ]
     if problems:
         raise QuestionnaireError(problems)
     known = {it.id for it in q.items}
@@ -31,12 +33,16 @@ def read_answer_file(path: Path, q: Questionnaire) -> dict[str, int | None]:
         line = doc.key_lines.get(key)
         field = str(key)
         if field not in known:
-            problems.append(Problem(name, line, field, f"no item '{field}' in questionnaire '{q.id}'"))
+            problems.append(
+                Problem(name, line, field, f"no item '{field}' in questionnaire '{q.id}'")
+            )
             continue
         if value is None or (isinstance(value, str) and value.strip().lower() in PREFER_NOT_WORDS):
             out[field] = None
         elif isinstance(value, bool) or not isinstance(value, int):
-            problems.append(Problem(name, line, field, f"'{value}' is not a whole number from {lo} to {hi}"))
+            problems.append(
+                Problem(name, line, field, f"'{value}' is not a whole number from {lo} to {hi}")
+            )
         elif not lo <= value <= hi:
             problems.append(Problem(name, line, field, f"{value} is outside the scale {lo}..{hi}"))
         else:
@@ -64,5 +70,7 @@ def parse_typed_answer(text: str, q: Questionnaire) -> int | None | str:
 
 def check_language(q: Questionnaire, lang: str) -> str:
     if lang not in q.languages:
-        raise InputError(f"questionnaire '{q.id}' has no '{lang}' text (it has {', '.join(q.languages)})")
+        raise InputError(
+            f"questionnaire '{q.id}' has no '{lang}' text (it has {', '.join(q.languages)})"
+        )
     return lang

@@ -60,7 +60,14 @@ def cmd_q_list(args: argparse.Namespace) -> int:
 
     table = _table("id", "version", "role", "languages", "items", "title", wrap="title")
     for q in _questionnaires(args).values():
-        table.add_row(q.id, str(q.version), q.role, ",".join(q.languages), str(len(q.items)), q.title[q.languages[0]])
+        table.add_row(
+            q.id,
+            str(q.version),
+            q.role,
+            ",".join(q.languages),
+            str(len(q.items)),
+            q.title[q.languages[0]],
+        )
     _console().print(table)
     return 0
 
@@ -71,11 +78,15 @@ def cmd_q_show(args: argparse.Namespace) -> int:
     q = get(_questionnaires(args), args.id)
     lang = q.text_lang(args.lang)
     con = _console()
-    con.print(f"[bold]{q.title[lang]}[/] ({q.id} v{q.version}, role {q.role}, {len(q.items)} items)")
+    con.print(
+        f"[bold]{q.title[lang]}[/] ({q.id} v{q.version}, role {q.role}, {len(q.items)} items)"
+    )
     if q.description.get(lang):
         con.print(q.description[lang])
     labels = ", ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points)
-    con.print(f"Scale: {labels}" + ("; prefer not to say offered" if q.scale.prefer_not_to_say else ""))
+    con.print(
+        f"Scale: {labels}" + ("; prefer not to say offered" if q.scale.prefer_not_to_say else "")
+    )
     con.print(f"Content hash: {q.content_hash}")
     for i, item in enumerate(q.items, 1):
         flag = " (reverse)" if item.reverse else ""
@@ -97,7 +108,9 @@ def cmd_q_validate(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem)
             continue
-        print(f"{path}: ok ({q.id} v{q.version}, {len(q.items)} items, {len(q.components)} components)")
+        print(
+            f"{path}: ok ({q.id} v{q.version}, {len(q.items)} items, {len(q.components)} components)"
+        )
     if bad:
         print(f"{bad} of {len(args.paths)} file(s) invalid", file=sys.stderr)
     return 1 if bad else 0
@@ -119,7 +132,9 @@ def cmd_groups_list(args: argparse.Namespace) -> int:
         groups = store.groups()
         counts = {g.id: len(store.sessions(g)) for g in groups}
     if not groups:
-        print("No groups yet. Add one: magcheck groups add \"Tuesday group\"  (or try: magcheck demo)")
+        print(
+            'No groups yet. Add one: magcheck groups add "Tuesday group"  (or try: magcheck demo)'
+        )
         return 0
     table = _table("name", "region", "focus", "sessions", "id", wrap="name")
     for g in groups:
@@ -142,8 +157,12 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
     table = _table("id", "group", "date", "questionnaire", "respondents", "status", wrap="group")
     for s in sessions:
         table.add_row(
-            s.id[:8], s.group_name, s.date, f"{s.questionnaire_id} v{s.questionnaire_version}",
-            str(s.respondents), s.status,
+            s.id[:8],
+            s.group_name,
+            s.date,
+            f"{s.questionnaire_id} v{s.questionnaire_version}",
+            str(s.respondents),
+            s.status,
         )
     _console().print(table)
     return 0
@@ -163,8 +182,11 @@ def cmd_sessions_show(args: argparse.Namespace) -> int:
     table = _table("response", "role", "code", "answered", "status", wrap="code")
     for response, answers in rows:
         table.add_row(
-            response.id[:8], response.role, response.respondent_code or "",
-            f"{len(answers)} / {len(q.items)}", "complete" if response.complete else "unfinished",
+            response.id[:8],
+            response.role,
+            response.respondent_code or "",
+            f"{len(answers)} / {len(q.items)}",
+            "complete" if response.complete else "unfinished",
         )
     con.print(table)
     return 0
@@ -195,13 +217,17 @@ def cmd_answer(args: argparse.Namespace) -> int:
                 if args.questionnaire and args.questionnaire != q.id:
                     from .errors import InputError
 
-                    raise InputError(f"session {session.id[:8]} uses questionnaire '{q.id}', not '{args.questionnaire}'")
+                    raise InputError(
+                        f"session {session.id[:8]} uses questionnaire '{q.id}', not '{args.questionnaire}'"
+                    )
                 lang = args.lang or session.language
             else:
                 if not args.group or not args.questionnaire:
                     from .errors import InputError
 
-                    raise InputError("give --group and --questionnaire (or --session ID, or --resume RESPONSE)")
+                    raise InputError(
+                        "give --group and --questionnaire (or --session ID, or --resume RESPONSE)"
+                    )
                 q = get(_questionnaires(args), args.questionnaire)
                 lang = args.lang or q.languages[0]
             check_language(q, lang)
@@ -215,11 +241,15 @@ def cmd_answer(args: argparse.Namespace) -> int:
             if preset is not None:
                 store.record_answers(response, preset)
                 store.complete_response(response)
-                print(f"Saved {sum(v is not None for v in preset.values())} answers ({len(preset)} given) for {len(q.items)} items.")
+                print(
+                    f"Saved {sum(v is not None for v in preset.values())} answers ({len(preset)} given) for {len(q.items)} items."
+                )
                 print(f"Session {session.id}")
                 return 0
         print(f"Session {session.id[:8]} · {session.group_name} · {q.title[lang]}")
-        print(f"Response {response.id[:8]}: to continue later, run: magcheck answer --resume {response.id[:8]}")
+        print(
+            f"Response {response.id[:8]}: to continue later, run: magcheck answer --resume {response.id[:8]}"
+        )
         answers = store.answers(response)
         start = next_item_index(q, answers)
         finished = _ask(store, response, q, lang, start, answers)
@@ -229,7 +259,14 @@ def cmd_answer(args: argparse.Namespace) -> int:
         return 0 if finished is not None else 1
 
 
-def _ask(store: Store, response: Any, q: Questionnaire, lang: str, index: int, answers: dict[str, int | None]) -> bool | None:
+def _ask(
+    store: Store,
+    response: Any,
+    q: Questionnaire,
+    lang: str,
+    index: int,
+    answers: dict[str, int | None],
+) -> bool | None:
     """Ask items from index on. True = all answered, False = stopped by 'q', None = input ended."""
     from .answering import parse_typed_answer
     from .i18n import t
@@ -244,7 +281,15 @@ def _ask(store: Store, response: Any, q: Questionnaire, lang: str, index: int, a
         out.write(f"\n[{index + 1}/{total}] {item.text[lang]}\n  {scale_line}\n")
         if item.id in answers:
             saved = answers[item.id]
-            out.write("  " + t("cli.previous_answer", lang, value=t("cli.prefer_not", lang) if saved is None else saved) + "\n")
+            out.write(
+                "  "
+                + t(
+                    "cli.previous_answer",
+                    lang,
+                    value=t("cli.prefer_not", lang) if saved is None else saved,
+                )
+                + "\n"
+            )
         out.write(f"{t('cli.item_prompt', lang)}> ")
         out.flush()
         line = sys.stdin.readline()
@@ -301,7 +346,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         latest = [s for s in sessions if s.questionnaire_id == "member"][-1]
         con = _console()
         con.print(to_rich(build_report(store, latest), con.width))
-    print(f"\nDemo group '{group.name}' has {len(sessions)} sessions: magcheck sessions list --group \"{group.name}\"")
+    print(
+        f"\nDemo group '{group.name}' has {len(sessions)} sessions: magcheck sessions list --group \"{group.name}\""
+    )
     return 0
 
 
@@ -317,10 +364,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
 # -- parser -------------------------------------------------------------------------------------
 
 
-def _add(sub: Any, name: str, handler: Handler, help: str, example: str, common: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _add(
+    sub: Any, name: str, handler: Handler, help: str, example: str, common: argparse.ArgumentParser
+) -> argparse.ArgumentParser:
     p = sub.add_parser(
-        name, help=help, description=help, epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common],
+        name,
+        help=help,
+        description=help,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
     )
     p.set_defaults(handler=handler)
     return p
@@ -329,7 +382,9 @@ def _add(sub: Any, name: str, handler: Handler, help: str, example: str, common:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", default=argparse.SUPPRESS, metavar="DIR",
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
         help="where the store lives (default: MAGCHECK_DATA_DIR, else the user data folder)",
     )
     parser = argparse.ArgumentParser(
@@ -337,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a mental health mutual aid group against the eight core components. "
         "With no command, opens the app.",
         epilog="example:\n  magcheck demo            # a demo group and its report\n"
-        "  magcheck answer --group \"Tuesday group\" --questionnaire member --lang es",
+        '  magcheck answer --group "Tuesday group" --questionnaire member --lang es',
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
@@ -345,47 +400,146 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    qp = _add(sub, "questionnaires", lambda a: (qp.print_help(), 0)[1], "list, show and validate questionnaires", "magcheck questionnaires validate my-questionnaire.yaml", common)
+    qp = _add(
+        sub,
+        "questionnaires",
+        lambda a: (qp.print_help(), 0)[1],
+        "list, show and validate questionnaires",
+        "magcheck questionnaires validate my-questionnaire.yaml",
+        common,
+    )
     qsub = qp.add_subparsers(title="commands", metavar="COMMAND")
-    _add(qsub, "list", cmd_q_list, "list the questionnaires magcheck can use", "magcheck questionnaires list", common)
-    p = _add(qsub, "show", cmd_q_show, "show a questionnaire's items", "magcheck questionnaires show member --lang es", common)
+    _add(
+        qsub,
+        "list",
+        cmd_q_list,
+        "list the questionnaires magcheck can use",
+        "magcheck questionnaires list",
+        common,
+    )
+    p = _add(
+        qsub,
+        "show",
+        cmd_q_show,
+        "show a questionnaire's items",
+        "magcheck questionnaires show member --lang es",
+        common,
+    )
     p.add_argument("id")
     p.add_argument("--lang", default="en", help="language of the text shown (default en)")
-    p = _add(qsub, "validate", cmd_q_validate, "check questionnaire files; prints file:line: field: problem", "magcheck questionnaires validate questionnaires/*.yaml", common)
+    p = _add(
+        qsub,
+        "validate",
+        cmd_q_validate,
+        "check questionnaire files; prints file:line: field: problem",
+        "magcheck questionnaires validate questionnaires/*.yaml",
+        common,
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
 
-    gp = _add(sub, "groups", lambda a: (gp.print_help(), 0)[1], "add and list groups", "magcheck groups add \"Tuesday group\" --region North --focus depression", common)
+    gp = _add(
+        sub,
+        "groups",
+        lambda a: (gp.print_help(), 0)[1],
+        "add and list groups",
+        'magcheck groups add "Tuesday group" --region North --focus depression',
+        common,
+    )
     gsub = gp.add_subparsers(title="commands", metavar="COMMAND")
-    p = _add(gsub, "add", cmd_groups_add, "add a group", "magcheck groups add \"Tuesday group\" --region North --focus depression", common)
+    p = _add(
+        gsub,
+        "add",
+        cmd_groups_add,
+        "add a group",
+        'magcheck groups add "Tuesday group" --region North --focus depression',
+        common,
+    )
     p.add_argument("name")
     p.add_argument("--region", help="optional region, for evaluators' summaries")
     p.add_argument("--focus", help="the condition or situation the group is about")
     _add(gsub, "list", cmd_groups_list, "list groups", "magcheck groups list", common)
 
-    sp = _add(sub, "sessions", lambda a: (sp.print_help(), 0)[1], "list sessions and their respondents", "magcheck sessions list --group \"Tuesday group\"", common)
+    sp = _add(
+        sub,
+        "sessions",
+        lambda a: (sp.print_help(), 0)[1],
+        "list sessions and their respondents",
+        'magcheck sessions list --group "Tuesday group"',
+        common,
+    )
     ssub = sp.add_subparsers(title="commands", metavar="COMMAND")
-    p = _add(ssub, "list", cmd_sessions_list, "list sessions: id, group, date, questionnaire, respondents, status", "magcheck sessions list --group \"Tuesday group\"", common)
+    p = _add(
+        ssub,
+        "list",
+        cmd_sessions_list,
+        "list sessions: id, group, date, questionnaire, respondents, status",
+        'magcheck sessions list --group "Tuesday group"',
+        common,
+    )
     p.add_argument("--group", help="only this group's sessions")
-    p = _add(ssub, "show", cmd_sessions_show, "show a session's responses (to find one to resume)", "magcheck sessions show 3fa2c1d0", common)
+    p = _add(
+        ssub,
+        "show",
+        cmd_sessions_show,
+        "show a session's responses (to find one to resume)",
+        "magcheck sessions show 3fa2c1d0",
+        common,
+    )
     p.add_argument("session", help="session id (the first 8 characters are enough)")
 
-    p = _add(sub, "answer", cmd_answer, "answer a questionnaire line by line on the terminal, or from a file", "magcheck answer --group \"Tuesday group\" --questionnaire member --lang pt --respondent M3", common)
+    p = _add(
+        sub,
+        "answer",
+        cmd_answer,
+        "answer a questionnaire line by line on the terminal, or from a file",
+        'magcheck answer --group "Tuesday group" --questionnaire member --lang pt --respondent M3',
+        common,
+    )
     p.add_argument("--group", help="group name (starts a new session)")
-    p.add_argument("--questionnaire", metavar="ID", help="questionnaire id, e.g. member or facilitator")
-    p.add_argument("--lang", help="language: en, es or pt (default: the session's, else the questionnaire's first)")
-    p.add_argument("--role", choices=["facilitator", "member", "observer"], help="who answers (default: the questionnaire's role)")
-    p.add_argument("--respondent", metavar="CODE", help="optional respondent code such as M3 (never a name)")
+    p.add_argument(
+        "--questionnaire", metavar="ID", help="questionnaire id, e.g. member or facilitator"
+    )
+    p.add_argument(
+        "--lang",
+        help="language: en, es or pt (default: the session's, else the questionnaire's first)",
+    )
+    p.add_argument(
+        "--role",
+        choices=["facilitator", "member", "observer"],
+        help="who answers (default: the questionnaire's role)",
+    )
+    p.add_argument(
+        "--respondent", metavar="CODE", help="optional respondent code such as M3 (never a name)"
+    )
     p.add_argument("--session", metavar="ID", help="add this respondent to an existing session")
     p.add_argument("--date", help="meeting date for a new session, YYYY-MM-DD (default today)")
-    p.add_argument("--answers", metavar="FILE", help="YAML or JSON file of item-id: value instead of typing")
-    p.add_argument("--resume", metavar="RESPONSE", help="continue an unfinished response where it stopped")
+    p.add_argument(
+        "--answers", metavar="FILE", help="YAML or JSON file of item-id: value instead of typing"
+    )
+    p.add_argument(
+        "--resume", metavar="RESPONSE", help="continue an unfinished response where it stopped"
+    )
 
-    p = _add(sub, "report", cmd_report, "a session's report: component bands, blind spots, benefits, guidance", "magcheck report 3fa2c1d0 --format markdown > report.md", common)
+    p = _add(
+        sub,
+        "report",
+        cmd_report,
+        "a session's report: component bands, blind spots, benefits, guidance",
+        "magcheck report 3fa2c1d0 --format markdown > report.md",
+        common,
+    )
     p.add_argument("session", help="session id (the first 8 characters are enough)")
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--lang", help="report language (default: the session's)")
 
-    _add(sub, "demo", cmd_demo, "create a demo group with realistic sessions and show a report", "magcheck demo", common)
+    _add(
+        sub,
+        "demo",
+        cmd_demo,
+        "create a demo group with realistic sessions and show a report",
+        "magcheck demo",
+        common,
+    )
     return parser
 
 

@@ -33,7 +33,16 @@ def _answer(rng: random.Random, q: Questionnaire, level: float, reverse: bool) -
     return scored_value(value, reverse, q.scale.min, q.scale.max)
 
 
-def _fill(store: Store, session: Session, q: Questionnaire, role: str, code: str, month: int, rng: random.Random, skip: float) -> None:
+def _fill(
+    store: Store,
+    session: Session,
+    q: Questionnaire,
+    role: str,
+    code: str,
+    month: int,
+    rng: random.Random,
+    skip: float,
+) -> None:
     response = store.start_response(session, role, code)
     answers: dict[str, int | None] = {}
     for item in q.items:
@@ -48,7 +57,9 @@ def _fill(store: Store, session: Session, q: Questionnaire, role: str, code: str
     store.complete_response(response)
 
 
-def create_demo(store: Store, questionnaires: dict[str, Questionnaire], today: date | None = None) -> tuple[Group, list[Session]]:
+def create_demo(
+    store: Store, questionnaires: dict[str, Questionnaire], today: date | None = None
+) -> tuple[Group, list[Session]]:
     """Three monthly meetings: a facilitator self-assessment and a member round at each."""
     existing = [g for g in store.groups() if g.name == DEMO_GROUP]
     if existing:

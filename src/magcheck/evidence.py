@@ -50,9 +50,18 @@ def parse_evidence(path: Path) -> Evidence:
         weights[comp] = {}
         for ben in BENEFIT_IDS:
             w = row.get(ben)
-            if isinstance(w, bool) or not isinstance(w, int | float) or Fraction(str(w)) not in ALLOWED_WEIGHTS:
+            if (
+                isinstance(w, bool)
+                or not isinstance(w, int | float)
+                or Fraction(str(w)) not in ALLOWED_WEIGHTS
+            ):
                 problems.append(
-                    Problem(name, row.key_lines.get(ben, row.line), f"weights.{comp}.{ben}", "must be 0.0, 0.5 or 1.0")
+                    Problem(
+                        name,
+                        row.key_lines.get(ben, row.line),
+                        f"weights.{comp}.{ben}",
+                        "must be 0.0, 0.5 or 1.0",
+                    )
                 )
                 continue
             weights[comp][ben] = Fraction(str(w))
@@ -106,16 +115,24 @@ def benefit_support(
     out: list[BenefitSupport] = []
     for ben in BENEFIT_IDS:
         total = sum((ev.weight(c, ben) for c in COMPONENT_IDS), Fraction(0))
-        scored = [(c, ev.weight(c, ben), s) for c in COMPONENT_IDS if (s := scores.get(c)) is not None]
+        scored = [
+            (c, ev.weight(c, ben), s) for c in COMPONENT_IDS if (s := scores.get(c)) is not None
+        ]
         scored_weight = sum((w for _, w, _ in scored), Fraction(0))
         support: Fraction | None = None
         if scored_weight > 0 and scored_weight * 2 >= total:
             support = sum((w * s for _, w, s in scored), Fraction(0)) / scored_weight
         drivers = tuple(
-            c for c in COMPONENT_IDS if ev.weight(c, ben) >= Fraction(1, 2) and bands.get(c) == STRONG
+            c
+            for c in COMPONENT_IDS
+            if ev.weight(c, ben) >= Fraction(1, 2) and bands.get(c) == STRONG
         )
-        blockers = tuple(c for c in COMPONENT_IDS if ev.weight(c, ben) == 1 and bands.get(c) == MISSING)
+        blockers = tuple(
+            c for c in COMPONENT_IDS if ev.weight(c, ben) == 1 and bands.get(c) == MISSING
+        )
         out.append(
-            BenefitSupport(ben, support, benefit_band(support), scored_weight, total, drivers, blockers)
+            BenefitSupport(
+                ben, support, benefit_band(support), scored_weight, total, drivers, blockers
+            )
         )
     return out

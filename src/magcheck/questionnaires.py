@@ -110,7 +110,9 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
     if qid is not None and (not isinstance(qid, str) or not _ID_RE.match(qid)):
         c.add(line_of("id"), "id", "must be letters, digits, '_' or '-' (e.g. member_checkin)")
     version = doc.get("version")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+    if version is not None and (
+        isinstance(version, bool) or not isinstance(version, int) or version < 1
+    ):
         c.add(line_of("version"), "version", "must be a positive whole number")
     role = doc.get("role")
     if role is not None and role not in ROLES:
@@ -124,7 +126,11 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
         else:
             for i, lang in enumerate(raw_langs):
                 if not isinstance(lang, str) or not _LANG_RE.match(lang):
-                    c.add(raw_langs.item_lines[i], f"languages[{i}]", f"'{lang}' is not a language code")
+                    c.add(
+                        raw_langs.item_lines[i],
+                        f"languages[{i}]",
+                        f"'{lang}' is not a language code",
+                    )
                 elif lang in languages:
                     c.add(raw_langs.item_lines[i], f"languages[{i}]", f"'{lang}' is listed twice")
                 else:
@@ -190,21 +196,31 @@ def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | No
         ok = False
     pnts = raw.get("prefer_not_to_say", False)
     if not isinstance(pnts, bool):
-        c.add(raw.key_lines.get("prefer_not_to_say"), "scale.prefer_not_to_say", "must be true or false")
+        c.add(
+            raw.key_lines.get("prefer_not_to_say"),
+            "scale.prefer_not_to_say",
+            "must be true or false",
+        )
     labels_raw = raw.get("labels")
     labels: dict[str, tuple[str, ...]] = {}
     if labels_raw is None:
         c.add(raw.line, "scale.labels", "missing: give one label per point for every language")
         return None
     if not isinstance(labels_raw, LineDict):
-        c.add(raw.key_lines.get("labels"), "scale.labels", "must map each language to a list of labels")
+        c.add(
+            raw.key_lines.get("labels"),
+            "scale.labels",
+            "must map each language to a list of labels",
+        )
         return None
     for lang in languages:
         lst = labels_raw.get(lang)
         field = f"scale.labels.{lang}"
         if lst is None:
             c.add(labels_raw.line, field, "missing labels for declared language")
-        elif not isinstance(lst, LineList) or not all(isinstance(x, str) and x.strip() for x in lst):
+        elif not isinstance(lst, LineList) or not all(
+            isinstance(x, str) and x.strip() for x in lst
+        ):
             c.add(labels_raw.key_lines.get(lang), field, "must be a list of non-empty labels")
         elif ok and len(lst) != hi - lo + 1:
             c.add(
@@ -216,7 +232,11 @@ def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | No
             labels[lang] = tuple(" ".join(x.split()) for x in lst)
     for lang in labels_raw:
         if lang not in languages:
-            c.add(labels_raw.key_lines.get(lang), f"scale.labels.{lang}", f"language '{lang}' is not in languages")
+            c.add(
+                labels_raw.key_lines.get(lang),
+                f"scale.labels.{lang}",
+                f"language '{lang}' is not in languages",
+            )
     if not ok:
         return None
     return Scale(min=lo, max=hi, labels=labels, prefer_not_to_say=pnts is True)
@@ -258,8 +278,16 @@ def _check_items(c: _Checker, doc: LineDict, languages: list[str]) -> tuple[Item
             c.add(entry.line, f"{prefix}.component", "required key is missing")
         elif comp not in COMPONENT_IDS:
             hint = difflib.get_close_matches(str(comp), COMPONENT_IDS, n=1, cutoff=0.5)
-            more = f"; did you mean '{hint[0]}'?" if hint else f"; use one of {', '.join(COMPONENT_IDS)}"
-            c.add(entry.key_lines.get("component"), f"{prefix}.component", f"unknown component '{comp}'{more}")
+            more = (
+                f"; did you mean '{hint[0]}'?"
+                if hint
+                else f"; use one of {', '.join(COMPONENT_IDS)}"
+            )
+            c.add(
+                entry.key_lines.get("component"),
+                f"{prefix}.component",
+                f"unknown component '{comp}'{more}",
+            )
             comp = None
         else:
             first_line.setdefault(comp, entry.key_lines.get("component", line))
@@ -327,7 +355,9 @@ def questionnaire_files(extra_dirs: list[Path] | None = None) -> list[Path]:
     return files
 
 
-def load_all(extra_dirs: list[Path] | None = None) -> tuple[dict[str, Questionnaire], list[Problem]]:
+def load_all(
+    extra_dirs: list[Path] | None = None,
+) -> tuple[dict[str, Questionnaire], list[Problem]]:
     """Every questionnaire that loads cleanly, plus the problems of those that do not.
 
     A broken file never hides the good ones: the caller shows its problems and goes on.
@@ -342,7 +372,9 @@ def load_all(extra_dirs: list[Path] | None = None) -> tuple[dict[str, Questionna
             continue
         if q.id in found:
             problems.append(
-                Problem(str(path), None, "id", f"'{q.id}' is already defined by {found[q.id].source}")
+                Problem(
+                    str(path), None, "id", f"'{q.id}' is already defined by {found[q.id].source}"
+                )
             )
             continue
         found[q.id] = q
@@ -403,7 +435,12 @@ def from_document(doc: dict[str, Any], source: str = "store") -> Questionnaire:
             prefer_not_to_say=bool(scale.get("prefer_not_to_say", False)),
         ),
         items=tuple(
-            Item(id=it["id"], component=it["component"], text=dict(it["text"]), reverse=bool(it["reverse"]))
+            Item(
+                id=it["id"],
+                component=it["component"],
+                text=dict(it["text"]),
+                reverse=bool(it["reverse"]),
+            )
             for it in doc["items"]
         ),
         bands=Bands(

@@ -109,7 +109,10 @@ def to_rich(rep: SessionReport, width: int = 100) -> RenderableType:
         return RichGroup(*parts)
 
     comps = Table(
-        title=t("report.components", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+        title=t("report.components", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     band_width = max(len(i18n.band_word(r.result.band, lang)) for r in rep.components)
     comps.add_column(t("report.component", lang), min_width=12)
@@ -117,7 +120,9 @@ def to_rich(rep: SessionReport, width: int = 100) -> RenderableType:
     comps.add_column(t("report.band", lang), no_wrap=True, min_width=band_width)
     comps.add_column(t("report.n", lang), justify="right", no_wrap=True)
     comps.add_column(t("report.gap", lang), justify="right", no_wrap=True)
-    comps.add_column(t("report.change", lang), no_wrap=True, min_width=len(t("report.change", lang)))
+    comps.add_column(
+        t("report.change", lang), no_wrap=True, min_width=len(t("report.change", lang))
+    )
     for row in rep.components:
         r = row.result
         gap = signed(r.gap) + (" !" if r.blind_spot else "")
@@ -136,7 +141,9 @@ def to_rich(rep: SessionReport, width: int = 100) -> RenderableType:
 
     spots = blind_spot_lines(rep)
     parts.append(Text(t("report.blind_spots", lang), style="bold"))
-    parts.append(Text("\n".join(f"  ! {s}" for s in spots) or f"  {t('report.no_blind_spots', lang)}"))
+    parts.append(
+        Text("\n".join(f"  ! {s}" for s in spots) or f"  {t('report.no_blind_spots', lang)}")
+    )
 
     bens = Table(title=t("report.benefits", lang), title_justify="left", box=box.SIMPLE_HEAD)
     bens.add_column(t("report.benefit", lang))
@@ -160,7 +167,9 @@ def to_rich(rep: SessionReport, width: int = 100) -> RenderableType:
     if rep.guidance:
         for comp, tips in rep.guidance.items():
             band = next(r.result.band for r in rep.components if r.component == comp)
-            parts.append(Text(f"{i18n.name(comp, lang)} ({i18n.band_word(band, lang)})", style="bold"))
+            parts.append(
+                Text(f"{i18n.name(comp, lang)} ({i18n.band_word(band, lang)})", style="bold")
+            )
             parts.extend(Padding(Text(f"- {tip}"), (0, 0, 0, 2)) for tip in tips)
     else:
         parts.append(Text(f"  {t('report.no_guidance', lang)}"))
@@ -239,7 +248,10 @@ def to_data(rep: SessionReport) -> dict[str, Any]:
                 "score": as_float(row.result.score),
                 "band": row.result.band,
                 "n": row.result.n,
-                "facilitator": {"score": as_float(row.result.facilitator.score), "n": row.result.facilitator.n},
+                "facilitator": {
+                    "score": as_float(row.result.facilitator.score),
+                    "n": row.result.facilitator.n,
+                },
                 "member": {"score": as_float(row.result.member.score), "n": row.result.member.n},
                 "gap": as_float(row.result.gap),
                 "blind_spot": row.result.blind_spot,

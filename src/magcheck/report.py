@@ -56,9 +56,13 @@ class SessionReport:
 
 def score_session(
     store: Store, session: Session
-) -> tuple[Questionnaire, list[tuple[Response, dict[str, ComponentScore]]], dict[str, SessionComponent]]:
+) -> tuple[
+    Questionnaire, list[tuple[Response, dict[str, ComponentScore]]], dict[str, SessionComponent]
+]:
     q = store.questionnaire(session.questionnaire_hash)
-    per_response = [(r, response_scores(q, answers)) for r, answers in store.session_answers(session)]
+    per_response = [
+        (r, response_scores(q, answers)) for r, answers in store.session_answers(session)
+    ]
     combined = session_scores(q, [(r.role, s) for r, s in per_response])
     return q, per_response, combined
 
@@ -71,13 +75,16 @@ def build_report(store: Store, session: Session, lang: str | None = None) -> Ses
     if previous is not None:
         before = score_session(store, previous)[2]
     rows = tuple(
-        ComponentRow(result, before[c].score if c in before else None) for c, result in combined.items()
+        ComponentRow(result, before[c].score if c in before else None)
+        for c, result in combined.items()
     )
     benefits = benefit_support(
         {c: r.score for c, r in combined.items()}, {c: r.band for c, r in combined.items()}
     )
     guidance = {
-        c: i18n.guidance(c, language) for c, r in combined.items() if r.band in (DEVELOPING, MISSING)
+        c: i18n.guidance(c, language)
+        for c, r in combined.items()
+        if r.band in (DEVELOPING, MISSING)
     }
     return SessionReport(
         session=session,

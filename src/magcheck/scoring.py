@@ -42,7 +42,9 @@ def needed_answers(items: int) -> int:
     return ceil(items / 2)
 
 
-def response_scores(q: Questionnaire, answers: Mapping[str, int | None]) -> dict[str, ComponentScore]:
+def response_scores(
+    q: Questionnaire, answers: Mapping[str, int | None]
+) -> dict[str, ComponentScore]:
     """Score one response; answers maps item id -> value, None (or absent) meaning missing."""
     lo, hi = q.scale.min, q.scale.max
     out: dict[str, ComponentScore] = {}
@@ -61,7 +63,10 @@ def response_scores(q: Questionnaire, answers: Mapping[str, int | None]) -> dict
     return out
 
 
-def band(score: Fraction | None, bands: Bands = Bands()) -> str:
+DEFAULT_BANDS = Bands()
+
+
+def band(score: Fraction | None, bands: Bands = DEFAULT_BANDS) -> str:
     if score is None:
         return INSUFFICIENT
     if score >= bands.strong:
@@ -111,7 +116,9 @@ def session_scores(
     rows = list(responses)
     out: dict[str, SessionComponent] = {}
     for comp in q.components:
-        scored = [(role, s[comp].score) for role, s in rows if comp in s and s[comp].score is not None]
+        scored = [
+            (role, s[comp].score) for role, s in rows if comp in s and s[comp].score is not None
+        ]
         everyone = [v for _, v in scored if v is not None]
         fac = [v for r, v in scored if r == "facilitator" and v is not None]
         mem = [v for r, v in scored if r == "member" and v is not None]

@@ -12,7 +12,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -142,10 +142,8 @@ class Response:
 
 def _secure_dir(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with suppress(OSError):
         os.chmod(directory, 0o700)
-    except OSError:
-        pass
 
 
 def _secure_file(path: Path) -> None:
@@ -184,7 +182,9 @@ class Store:
                 f"store {path}: cannot create it ({exc.strerror or exc}); use --data-dir"
             ) from None
         try:
-            self.db = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(
+                path, timeout=15, isolation_level=None, check_same_thread=False
+            )
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 15000")
             self.db.execute("PRAGMA journal_mode = WAL")
@@ -291,7 +291,10 @@ class Store:
         if not rows and len(ref) >= 4:
             rows = self._query("SELECT * FROM groups WHERE id LIKE ?", (ref + "%",))
         if len(rows) != 1:
-            names = ", ".join(g.name for g in self.groups()) or "none yet; add one with 'magcheck groups add NAME'"
+            names = (
+                ", ".join(g.name for g in self.groups())
+                or "none yet; add one with 'magcheck groups add NAME'"
+            )
             raise NotFoundError(f"no group '{ref}' (groups: {names})")
         r = rows[0]
         return Group(r["id"], r["name"], r["region"], r["focus"], r["created_at"])
@@ -307,9 +310,13 @@ class Store:
 
     def questionnaire(self, content_hash: str) -> Questionnaire:
         """The exact wording a session was answered with, even if the file changed since."""
-        rows = self._query("SELECT document FROM questionnaires WHERE content_hash = ?", (content_hash,))
+        rows = self._query(
+            "SELECT document FROM questionnaires WHERE content_hash = ?", (content_hash,)
+        )
         if not rows:
-            raise NotFoundError(f"questionnaire with content hash {content_hash[:12]} is not in the store")
+            raise NotFoundError(
+                f"questionnaire with content hash {content_hash[:12]} is not in the store"
+            )
         return from_document(json.loads(rows[0][0]), source=f"store:{content_hash[:12]}")
 
     # -- sessions -----------------------------------------------------------------------------
@@ -367,7 +374,9 @@ class Store:
         if not rows and len(ref) >= 4 and re.fullmatch(r"[0-9a-f]+", ref):
             rows = self._query(self._SESSION_SQL + " WHERE s.id LIKE ? LIMIT 2", (ref + "%",))
             if len(rows) > 1:
-                raise NotFoundError(f"session id '{ref}' matches more than one session; give more of it")
+                raise NotFoundError(
+                    f"session id '{ref}' matches more than one session; give more of it"
+                )
         if not rows:
             raise NotFoundError(f"no session '{ref}' (see 'magcheck sessions list')")
         return self._session(rows[0])
@@ -386,8 +395,7 @@ class Store:
     def previous_session(self, session: Session) -> Session | None:
         """The group's session just before this one with the same questionnaire."""
         rows = self._query(
-            self._SESSION_SQL
-            + " WHERE s.group_id = ? AND s.questionnaire_id = ? AND s.id != ?"
+            self._SESSION_SQL + " WHERE s.group_id = ? AND s.questionnaire_id = ? AND s.id != ?"
             " AND (s.date < ? OR (s.date = ? AND s.created_at < ?))"
             " ORDER BY s.date DESC, s.created_at DESC LIMIT 1",
             (
@@ -410,10 +418,17 @@ class Store:
     @staticmethod
     def _response(r: sqlite3.Row) -> Response:
         return Response(
-            r["id"], r["session_id"], r["role"], r["respondent_code"], r["started_at"], r["completed_at"]
+            r["id"],
+            r["session_id"],
+            r["role"],
+            r["respondent_code"],
+            r["started_at"],
+            r["completed_at"],
         )
 
-    def start_response(self, session: Session, role: str, respondent_code: str | None = None) -> Response:
+    def start_response(
+        self, session: Session, role: str, respondent_code: str | None = None
+    ) -> Response:
         if role not in ROLES:
             raise InputError(f"role '{role}' is not one of {', '.join(ROLES)}")
         code = check_respondent_code(respondent_code)
@@ -430,7 +445,9 @@ class Store:
         if not rows and len(ref) >= 4 and re.fullmatch(r"[0-9a-f]+", ref):
             rows = self._query("SELECT * FROM responses WHERE id LIKE ? LIMIT 2", (ref + "%",))
             if len(rows) > 1:
-                raise NotFoundError(f"response id '{ref}' matches more than one response; give more of it")
+                raise NotFoundError(
+                    f"response id '{ref}' matches more than one response; give more of it"
+                )
         if not rows:
             raise NotFoundError(f"no response '{ref}'")
         return self._response(rows[0])
@@ -442,7 +459,9 @@ class Store:
         return [self._response(r) for r in rows]
 
     def unfinished_responses(self) -> list[Response]:
-        rows = self._query("SELECT * FROM responses WHERE completed_at IS NULL ORDER BY started_at DESC")
+        rows = self._query(
+            "SELECT * FROM responses WHERE completed_at IS NULL ORDER BY started_at DESC"
+        )
         return [self._response(r) for r in rows]
 
     def record_answer(self, response: Response, item_id: str, value: int | None) -> None:
@@ -468,7 +487,8 @@ class Store:
 
     def answers(self, response: Response) -> dict[str, int | None]:
         rows = self._query(
-            "SELECT item_id, value FROM answers WHERE response_id = ? ORDER BY rowid", (response.id,)
+            "SELECT item_id, value FROM answers WHERE response_id = ? ORDER BY rowid",
+            (response.id,),
         )
         return {r["item_id"]: r["value"] for r in rows}
 
