@@ -1,0 +1,232 @@
+"""Hand-computed cases for every scoring rule in docs/scoring.md, edges included."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from magcheck.evidence import benefit_support, load_evidence
+from magcheck.model import BENEFIT_IDS, COMPONENT_IDS, Bands
+from magcheck.scoring import (
+    ComponentScore,
+    band,
+    display,
+    response_scores,
+    scored_value,
+    session_scores,
+)
+
+
+def test_reverse_item_flips_score():
+    assert scored_value(1, True, 1, 5) == 5
+    assert scored_value(2, True, 1, 5) == 4
+    assert scored_value(3, True, 1, 5) == 3
+    assert scored_value(2, False, 1, 5) == 2
+    assert scored_value(0, True, 0, 10) == 10
+
+
+def test_reverse_item_in_a_response(tiny):
+    # c1=5, c2 (reverse)=1 -> 5, c3=5: every answer is as strong as it can be
+    assert response_scores(tiny, {"c1": 5, "c2": 1, "c3": 5})["coping"].score == 100
+    # agreeing with a reverse item weakens the component: (4 + (6-4) + 4)/3 = 10/3 -> (10/3-1)/4*100
+    assert response_scores(tiny, {"c1": 4, "c2": 4, "c3": 4})["coping"].score == Fraction(175, 3)
+
+
+def test_missing_answers_are_left_out_of_the_mean(tiny):
+    # c2 prefer-not-to-say: mean of 4 and 2 is 3 -> 50
+    s = response_scores(tiny, {"c1": 4, "c2": None, "c3": 2})["coping"]
+    assert s.score == 50 and s.answered == 2 and s.items == 3
+
+
+def test_fewer_than_half_answered_is_insufficient(tiny):
+    # 3 items need ceil(3/2) = 2 answers; one answer is not enough
+    s = response_scores(tiny, {"c1": 5, "c2": None})["coping"]
+    assert s.insufficient and s.score is None
+    # 2 items need 1 answer: a single answer of 1 scores 0
+    assert response_scores(tiny, {"t1": 1})["trust"].score == 0
+    assert response_scores(tiny, {})["trust"].insufficient
+
+
+def test_bands_at_their_exact_edges():
+    assert band(Fraction(75)) == "strong"
+    assert band(Fraction(7499, 100)) == "developing"
+    assert band(Fraction(50)) == "developing"
+    assert band(Fraction(4999, 100)) == "missing"
+    assert band(Fraction(0)) == "missing"
+    assert band(None) == "insufficient"
+
+
+def test_questionnaire_bands_override_the_defaults():
+    bands = Bands(strong=Fraction(80), developing=Fraction(60))
+    assert band(Fraction(75), bands) == "developing"
+    assert band(Fraction(80), bands) == "strong"
+    assert band(Fraction(59), bands) == "missing"
+
+
+def test_score_of_exactly_75_from_answers_is_strong(tiny):
+    s = response_scores(tiny, {"c1": 4, "c2": 2, "c3": 4})["coping"]
+    assert s.score == 75 and band(s.score) == "strong"
+    assert display(s.score) == "75"
+
+
+def test_float_noise_never_flips_a_band():
+    # In floats these five scores average 49.99999999999999; exactly, they average 50.
+    values = [Fraction(0), Fraction(0), Fraction(700, 9), Fraction(250, 3), Fraction(800, 9)]
+    assert sum(float(v) for v in values) / 5 < 50  # the trap is real
+    rows = [("member", {"coping": ComponentScore("coping", v, 9, 9)}) for v in values]
+
+    class Q:
+        components = ("coping",)
+        bands = Bands()
+
+    result = session_scores(Q, rows)["coping"]  # type: ignore[arg-type]
+    assert result.score == 50
+    assert result.band == "developing"
+    assert display(result.score) == "50"
+
+
+def test_displayed_score_never_contradicts_its_band():
+    just_below = Fraction(7499, 100)
+    assert band(just_below) == "developing"
+    assert display(just_below) == "74"  # not rounded up to 75
+    assert display(Fraction(7499, 100), places=1) == "74.9"
+    assert display(Fraction(4999, 100)) == "49"
+
+
+def test_session_mean_weighs_each_respondent_equally_and_splits_by_role(tiny):
+    rows = [
+        ("facilitator", response_scores(tiny, {"c1": 5, "c2": 1, "c3": 5, "t1": 5, "t2": 5})),  # 100, 100
+        ("member", response_scores(tiny, {"c1": 3, "c2": 3, "c3": 3, "t1": 2, "t2": 2})),  # 50, 25
+        ("member", response_scores(tiny, {"c1": 4, "c2": 2, "c3": 4, "t1": 3})),  # 75, 50
+        ("member", response_scores(tiny, {"c1": 5})),  # coping insufficient, trust insufficient
+    ]
+    result = session_scores(tiny, rows)
+    coping = result["coping"]
+    assert coping.n == 3  # the insufficient response is left out
+    assert coping.score == Fraction(100 + 50 + 75, 3)
+    assert coping.facilitator.score == 100 and coping.facilitator.n == 1
+    assert coping.member.score == Fraction(125, 2) and coping.member.n == 2
+    assert coping.gap == Fraction(75, 2)
+    assert coping.blind_spot
+    trust = result["trust"]
+    assert trust.member.score == Fraction(75, 2) and trust.member.n == 2
+
+
+def test_gap_is_facilitator_minus_members_in_either_direction(tiny):
+    def session(fac: dict, mem: dict):
+        return session_scores(tiny, [("facilitator", response_scores(tiny, fac)), ("member", response_scores(tiny, mem))])
+
+    small = session({"t1": 4, "t2": 4}, {"t1": 3, "t2": 4})["trust"]  # 75 vs 62.5
+    assert small.gap == Fraction(25, 2) and not small.blind_spot
+    exactly = session({"t1": 5, "t2": 4}, {"t1": 3, "t2": 4})["trust"]  # 87.5 vs 62.5 -> 25
+    assert exactly.gap == 25 and exactly.blind_spot
+    negative = session({"t1": 3, "t2": 3}, {"t1": 5, "t2": 4})["trust"]  # 50 vs 87.5
+    assert negative.gap == Fraction(-75, 2) and negative.blind_spot
+    one_side = session({"t1": 4, "t2": 4}, {"t1": 3, "t2": 3})  # 75 vs 50 = 25; coping empty
+    assert one_side["coping"].gap is None and not one_side["coping"].blind_spot
+
+
+def test_gap_of_exactly_20_is_a_blind_spot():
+    rows = [
+        ("facilitator", {"coping": ComponentScore("coping", Fraction(75), 2, 2)}),
+        ("member", {"coping": ComponentScore("coping", Fraction(55), 2, 2)}),
+        ("member", {"coping": ComponentScore("coping", Fraction(55), 2, 2)}),
+    ]
+
+    class Q:
+        components = ("coping",)
+        bands = Bands()
+
+    result = session_scores(Q, rows)["coping"]  # type: ignore[arg-type]
+    assert result.gap == 20 and result.blind_spot
+    rows[1] = ("member", {"coping": ComponentScore("coping", Fraction(5501, 100), 2, 2)})
+    assert not session_scores(Q, rows)["coping"].blind_spot  # type: ignore[arg-type]
+
+
+# -- evidence and benefits -----------------------------------------------------------------------
+
+
+def test_evidence_weights_match_the_domain_table():
+    ev = load_evidence()
+    table = {
+        "agency": (1.0, 0.5, 1.0, 1.0, 1.0),
+        "support": (1.0, 1.0, 1.0, 1.0, 0.5),
+        "problem_solving": (1.0, 1.0, 1.0, 1.0, 0.5),
+        "trust": (0.5, 0.5, 1.0, 0.0, 0.5),
+        "identity": (0.5, 0.0, 0.5, 0.5, 1.0),
+        "networks": (1.0, 0.5, 0.5, 0.0, 0.5),
+        "emotion": (0.5, 0.0, 0.0, 0.0, 0.5),
+        "coping": (0.5, 0.0, 0.0, 0.5, 0.0),
+    }
+    for comp, row in table.items():
+        assert tuple(float(ev.weight(comp, b)) for b in BENEFIT_IDS) == row
+    assert "replace with the published cells when available" in ev.note
+    assert ev.tier_rule and "doi:10.15446/rcp.v32n2.103633" in ev.source
+
+
+def test_evidence_weights_follow_the_tier_rule():
+    ev = load_evidence()
+
+    def ones(c: str) -> int:
+        return sum(ev.weight(c, b) == 1 for b in BENEFIT_IDS)
+
+    for c in ("agency", "support", "problem_solving"):
+        assert ones(c) >= 4
+    for c in ("trust", "identity", "networks"):
+        assert 1 <= ones(c) <= 2
+    for c in ("emotion", "coping"):
+        assert ones(c) == 0 and any(ev.weight(c, b) == Fraction(1, 2) for b in BENEFIT_IDS)
+
+
+def _support(scores: dict[str, float]):
+    exact = {c: Fraction(v) for c, v in scores.items()}
+    bands = {c: band(v) for c, v in exact.items()}
+    return {b.benefit: b for b in benefit_support(exact, bands)}
+
+
+def test_benefit_support_is_the_weighted_mean_of_scored_components():
+    # life skills: agency w1 80, support w1 40, identity w0.5 100 -> (80 + 40 + 50) / 2.5 = 68
+    result = _support({"agency": 80, "support": 40, "identity": 100})
+    ls = result["life_skills"]
+    assert ls.support == 68 and ls.band == "possible"
+    assert ls.scored_weight == Fraction(5, 2) and ls.total_weight == 4
+
+
+def test_benefit_is_insufficient_below_half_its_weight():
+    # life skills total weight 4: agency + support carry exactly 2 -> enough
+    ls = _support({"agency": 80, "support": 70})["life_skills"]
+    assert ls.support == 75 and ls.band == "likely"
+    # quality of life total weight 6: agency + support carry 2 -> insufficient
+    qol = _support({"agency": 80, "support": 70})["quality_of_life"]
+    assert qol.support is None and qol.band == "insufficient"
+    # hope total weight 4.5: coping has weight 0 for hope, emotion 0.5 -> insufficient
+    assert _support({"coping": 100, "emotion": 100})["hope"].band == "insufficient"
+
+
+def test_benefit_bands_at_their_edges():
+    full = {c: 75 for c in COMPONENT_IDS}
+    assert all(b.band == "likely" for b in _support(full).values())
+    full = {c: 50 for c in COMPONENT_IDS}
+    assert all(b.band == "possible" for b in _support(full).values())
+    full = {c: Fraction(4999, 100) for c in COMPONENT_IDS}
+    assert all(b.band == "unlikely" for b in _support(full).values())
+
+
+def test_drivers_are_strong_linked_components_and_blockers_missing_key_ones():
+    scores = {c: 60 for c in COMPONENT_IDS}
+    scores.update(agency=90, trust=80, coping=90, support=20, networks=30)
+    hope = _support(scores)["hope"]
+    # hope: agency w1 strong, trust w0.5 strong -> drivers; coping has weight 0 for hope
+    assert hope.drivers == ("trust", "agency")
+    # blockers need weight 1: support (0.5 for hope) and networks (0.5) are missing but not blockers
+    assert hope.blockers == ()
+    qol = _support(scores)["quality_of_life"]
+    assert qol.drivers == ("coping", "trust", "agency")
+    assert qol.blockers == ("support", "networks")
+
+
+@pytest.mark.parametrize("benefit", BENEFIT_IDS)
+def test_every_benefit_has_weight_to_carry(benefit):
+    ev = load_evidence()
+    assert sum(ev.weight(c, benefit) for c in COMPONENT_IDS) > 0
