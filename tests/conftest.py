@@ -26,7 +26,9 @@ def run_cli(tmp_path: Path):
     """Run the installed `magcheck` as a subprocess against a store in tmp_path."""
     data = tmp_path / "data"
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "MAGCHECK_DATA_DIR": str(data), "COLUMNS": "100", **(env or {})}
         return subprocess.run(
             [*magcheck_exe(), *args],

@@ -11,9 +11,19 @@ import pytest
 from magcheck.cli import build_parser
 
 COMMANDS = [
-    ["questionnaires"], ["questionnaires", "list"], ["questionnaires", "show"], ["questionnaires", "validate"],
-    ["groups"], ["groups", "add"], ["groups", "list"], ["sessions"], ["sessions", "list"], ["sessions", "show"],
-    ["answer"], ["report"], ["demo"],
+    ["questionnaires"],
+    ["questionnaires", "list"],
+    ["questionnaires", "show"],
+    ["questionnaires", "validate"],
+    ["groups"],
+    ["groups", "add"],
+    ["groups", "list"],
+    ["sessions"],
+    ["sessions", "list"],
+    ["sessions", "show"],
+    ["answer"],
+    ["report"],
+    ["demo"],
 ]
 
 
@@ -29,7 +39,9 @@ def test_version_and_help_import_neither_textual_nor_the_store():
         "bad = [m for m in ('textual', 'magcheck.store', 'sqlite3') if m in sys.modules]\n"
         "print('LOADED', bad)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert "magcheck 0.1.0" in out
     assert "LOADED []" in out
 
@@ -40,7 +52,9 @@ def test_core_library_imports_no_ui():
         "import magcheck.questionnaires, magcheck.scoring, magcheck.evidence, magcheck.store, magcheck.report\n"
         "print([m for m in sys.modules if m.startswith(('textual', 'argparse'))])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert "textual" not in out
 
 
@@ -71,28 +85,67 @@ def test_answer_from_file_then_report_in_every_format(run_cli, tmp_path, bundled
     answers[q.items[0].id] = "prefer_not_to_say"
     answer_file = tmp_path / "answers.yaml"
     answer_file.write_text("\n".join(f"{k}: {v}" for k, v in answers.items()), encoding="utf-8")
-    result = run_cli("answer", "--group", "G1", "--questionnaire", "member", "--answers", str(answer_file), "--respondent", "M1", "--date", "2026-04-02")
+    result = run_cli(
+        "answer",
+        "--group",
+        "G1",
+        "--questionnaire",
+        "member",
+        "--answers",
+        str(answer_file),
+        "--respondent",
+        "M1",
+        "--date",
+        "2026-04-02",
+    )
     assert result.returncode == 0, result.stderr
     session_id = result.stdout.strip().splitlines()[-1].split()[-1]
     assert len(session_id) == 32
     # a second respondent joins the same session
     answer_file.write_text("\n".join(f"{it.id}: 2" for it in q.items), encoding="utf-8")
-    second = run_cli("answer", "--session", session_id[:8], "--answers", str(answer_file), "--role", "facilitator")
+    second = run_cli(
+        "answer",
+        "--session",
+        session_id[:8],
+        "--answers",
+        str(answer_file),
+        "--role",
+        "facilitator",
+    )
     assert second.returncode == 0 and second.stdout.strip().endswith(session_id)
 
     listed = run_cli("sessions", "list", "--group", "G1").stdout
-    assert session_id[:8] in listed and "2026-04-02" in listed and "complete" in listed and "member v1" in listed
+    assert (
+        session_id[:8] in listed
+        and "2026-04-02" in listed
+        and "complete" in listed
+        and "member v1" in listed
+    )
 
     data = json.loads(run_cli("report", session_id[:8], "--format", "json").stdout)
     comps = {c["component"]: c for c in data["components"]}
-    assert comps["trust"]["score"] == pytest.approx(50.0)  # mean of 75 (member) and 25 (facilitator)
+    assert comps["trust"]["score"] == pytest.approx(
+        50.0
+    )  # mean of 75 (member) and 25 (facilitator)
     assert comps["trust"]["band"] == "developing"
     assert comps["trust"]["gap"] == pytest.approx(-50.0) and comps["trust"]["blind_spot"] is True
-    assert comps["coping"]["member"]["n"] == 1  # the member skipped one of two coping items: still scored
-    assert data["respondents"] == {"total": 2, "facilitator": 1, "member": 1, "observer": 0, "unfinished": 0}
+    assert (
+        comps["coping"]["member"]["n"] == 1
+    )  # the member skipped one of two coping items: still scored
+    assert data["respondents"] == {
+        "total": 2,
+        "facilitator": 1,
+        "member": 1,
+        "observer": 0,
+        "unfinished": 0,
+    }
 
     text = run_cli("report", session_id, "--lang", "es").stdout
-    assert "Informe de revisión del grupo" in text and "en desarrollo" in text and "Traceback" not in text
+    assert (
+        "Informe de revisión del grupo" in text
+        and "en desarrollo" in text
+        and "Traceback" not in text
+    )
     md = run_cli("report", session_id, "--format", "markdown").stdout
     assert md.startswith("# Group check report") and "| Trust | 50 | developing |" in md
 
@@ -116,7 +169,10 @@ def test_bad_answer_file_names_file_line_and_field_and_writes_nothing(run_cli, t
     [
         (["report", "deadbeef"], "no session 'deadbeef'"),
         (["answer", "--group", "Nope", "--questionnaire", "member"], "no group 'Nope'"),
-        (["questionnaires", "show", "nope"], "no questionnaire 'nope' (known: facilitator, member)"),
+        (
+            ["questionnaires", "show", "nope"],
+            "no questionnaire 'nope' (known: facilitator, member)",
+        ),
         (["answer", "--questionnaire", "member"], "give --group and --questionnaire"),
         (["answer", "--resume", "abcd1234"], "no response 'abcd1234'"),
     ],
@@ -132,7 +188,18 @@ def test_interactive_answer_with_back_and_prefer_not_to_say(run_cli, bundled):
     run_cli("groups", "add", "G1")
     q = bundled["member"]
     typed = ["9", "3", "b", "5", "0"] + ["4"] * (len(q.items) - 2)
-    result = run_cli("answer", "--group", "G1", "--questionnaire", "member", "--lang", "pt", "--respondent", "M2", input="\n".join(typed) + "\n")
+    result = run_cli(
+        "answer",
+        "--group",
+        "G1",
+        "--questionnaire",
+        "member",
+        "--lang",
+        "pt",
+        "--respondent",
+        "M2",
+        input="\n".join(typed) + "\n",
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Digite um número de 1 a 5, ou 0 para não dizer." in out  # the 9
@@ -160,7 +227,12 @@ def test_demo_shows_a_full_report_and_is_idempotent(run_cli):
     first = run_cli("demo")
     assert first.returncode == 0, first.stderr
     out = first.stdout
-    for word in ("Components", "Blind spots", "Benefits the components predict", "What to try at the next meeting"):
+    for word in (
+        "Components",
+        "Blind spots",
+        "Benefits the components predict",
+        "What to try at the next meeting",
+    ):
         assert word in out
     assert any(b in out for b in ("strong", "developing", "missing"))
     assert "Compared with the session of" in out

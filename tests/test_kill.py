@@ -17,7 +17,9 @@ class Prompted:
     """Drive an interactive process: wait for its prompt, then type."""
 
     def __init__(self, args: list[str], env: dict[str, str]):
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self.proc = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
         self.seen = b""
 
     def wait_for(self, text: str, timeout: float = 20) -> None:
@@ -42,11 +44,15 @@ class Prompted:
 def test_killed_process_keeps_every_committed_answer_and_resumes(tmp_path, bundled):
     data = tmp_path / "data"
     env = {**os.environ, "MAGCHECK_DATA_DIR": str(data)}
-    subprocess.run([*magcheck_exe(), "groups", "add", "Field group"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*magcheck_exe(), "groups", "add", "Field group"], env=env, check=True, capture_output=True
+    )
     q = bundled["facilitator"]
     given = [5, 4, 3, 2, 1, 2, 3]
 
-    run = Prompted([*magcheck_exe(), "answer", "--group", "Field group", "--questionnaire", "facilitator"], env)
+    run = Prompted(
+        [*magcheck_exe(), "answer", "--group", "Field group", "--questionnaire", "facilitator"], env
+    )
     for n, value in enumerate(given, start=1):
         run.wait_for(f"[{n}/{len(q.items)}]")
         run.type(str(value))

@@ -16,7 +16,9 @@ def answers_for(q):
     return st.fixed_dictionaries({it.id: values for it in q.items})
 
 
-@given(st.integers(min_value=-50, max_value=50), st.integers(min_value=-50, max_value=50), st.data())
+@given(
+    st.integers(min_value=-50, max_value=50), st.integers(min_value=-50, max_value=50), st.data()
+)
 def test_reversing_an_item_twice_is_identity(lo, span, data):
     hi = lo + abs(span) + 1
     v = data.draw(st.integers(min_value=lo, max_value=hi))
@@ -56,7 +58,13 @@ def test_adding_a_strong_answer_never_lowers_a_score(bundled, data):
 def test_session_score_and_its_word_always_agree(bundled, data):
     q = bundled["member"]
     n = data.draw(st.integers(min_value=1, max_value=8))
-    rows = [(data.draw(st.sampled_from(["member", "facilitator"])), response_scores(q, data.draw(answers_for(q)))) for _ in range(n)]
+    rows = [
+        (
+            data.draw(st.sampled_from(["member", "facilitator"])),
+            response_scores(q, data.draw(answers_for(q))),
+        )
+        for _ in range(n)
+    ]
     for comp in session_scores(q, rows).values():
         if comp.score is None:
             assert comp.band == "insufficient"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from magcheck.questionnaires import validate_file
 from magcheck.model import COMPONENT_IDS
+from magcheck.questionnaires import validate_file
 
 from .conftest import TINY, write_questionnaire
 
@@ -30,27 +30,42 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 
 def test_unknown_component_suggests_the_near_one(tmp_path):
-    body = TINY.replace("component: trust, reverse: false, text: {en: four}", "component: trusst, reverse: false, text: {en: four}")
+    body = TINY.replace(
+        "component: trust, reverse: false, text: {en: four}",
+        "component: trusst, reverse: false, text: {en: four}",
+    )
     problems = problems_for(tmp_path, body)
-    assert any(":15: items[3].component: unknown component 'trusst'; did you mean 'trust'?" in p for p in problems)
+    assert any(
+        ":15: items[3].component: unknown component 'trusst'; did you mean 'trust'?" in p
+        for p in problems
+    )
 
 
 def test_duplicate_item_id(tmp_path):
     body = TINY.replace("{id: c3,", "{id: c1,")
     problems = problems_for(tmp_path, body)
-    assert any(":14: items[2].id: duplicate item id 'c1' (first used on line 12)" in p for p in problems)
+    assert any(
+        ":14: items[2].id: duplicate item id 'c1' (first used on line 12)" in p for p in problems
+    )
 
 
 def test_component_with_one_item(tmp_path):
     body = TINY.replace("  - {id: t2, component: trust, reverse: false, text: {en: five}}\n", "")
     problems = problems_for(tmp_path, body)
-    assert any("items: component 'trust' has 1 item; each component needs at least 2" in p for p in problems)
+    assert any(
+        "items: component 'trust' has 1 item; each component needs at least 2" in p
+        for p in problems
+    )
     assert any(":15:" in p for p in problems)
 
 
 def test_missing_text_for_declared_language(tmp_path):
-    body = TINY.replace("languages: [en]", "languages: [en, es]").replace("title: {en: Tiny}", "title: {en: Tiny, es: Diminuto}")
-    body = body.replace("labels: {en: [a, b, c, d, e]}", "labels: {en: [a, b, c, d, e], es: [a, b, c, d, e]}")
+    body = TINY.replace("languages: [en]", "languages: [en, es]").replace(
+        "title: {en: Tiny}", "title: {en: Tiny, es: Diminuto}"
+    )
+    body = body.replace(
+        "labels: {en: [a, b, c, d, e]}", "labels: {en: [a, b, c, d, e], es: [a, b, c, d, e]}"
+    )
     problems = problems_for(tmp_path, body)
     assert len(problems) == 5  # every item lacks its Spanish text
     assert any(":12: items[0].text.es: missing text for declared language" in p for p in problems)
@@ -69,7 +84,10 @@ def test_scale_missing_labels(tmp_path):
 
 def test_scale_wrong_number_of_labels(tmp_path):
     body = TINY.replace("[a, b, c, d, e]", "[a, b, c]")
-    assert any(":10: scale.labels.en: has 3 labels; the scale 1..5 needs 5" in p for p in problems_for(tmp_path, body))
+    assert any(
+        ":10: scale.labels.en: has 3 labels; the scale 1..5 needs 5" in p
+        for p in problems_for(tmp_path, body)
+    )
 
 
 def test_unknown_key_gets_did_you_mean(tmp_path):
@@ -79,8 +97,13 @@ def test_unknown_key_gets_did_you_mean(tmp_path):
 
 
 def test_unknown_item_key_gets_did_you_mean(tmp_path):
-    body = TINY.replace("{id: c1, component: coping, reverse: false,", "{id: c1, component: coping, revers: false,")
-    assert any("items[0].revers: unknown key; did you mean 'reverse'?" in p for p in problems_for(tmp_path, body))
+    body = TINY.replace(
+        "{id: c1, component: coping, reverse: false,", "{id: c1, component: coping, revers: false,"
+    )
+    assert any(
+        "items[0].revers: unknown key; did you mean 'reverse'?" in p
+        for p in problems_for(tmp_path, body)
+    )
 
 
 def test_file_over_one_megabyte(tmp_path):
@@ -91,20 +114,27 @@ def test_file_over_one_megabyte(tmp_path):
 
 def test_non_utf8_bytes_name_the_line(tmp_path):
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(TINY.replace("title: {en: Tiny}", "title: {en: Autoevaluación}").encode("latin-1"))
+    path.write_bytes(
+        TINY.replace("title: {en: Tiny}", "title: {en: Autoevaluación}").encode("latin-1")
+    )
     (problem,) = [str(p) for p in validate_file(path)]
     assert problem == f"{path}:5: encoding: byte 0xf3 is not UTF-8; save the file as UTF-8"
 
 
 def test_python_object_tags_are_refused(tmp_path):
-    body = TINY.replace("title: {en: Tiny}", "title: !!python/object/apply:os.system ['echo hacked']")
+    body = TINY.replace(
+        "title: {en: Tiny}", "title: !!python/object/apply:os.system ['echo hacked']"
+    )
     (problem,) = problems_for(tmp_path, body)
     assert ":5: yaml:" in problem and "only plain YAML" in problem
 
 
 def test_bad_bands_are_reported(tmp_path):
     body = TINY + "bands: {strong: 40, developing: 60}\n"
-    assert any("bands: need 0 <= developing (60) < strong (40) <= 100" in p for p in problems_for(tmp_path, body))
+    assert any(
+        "bands: need 0 <= developing (60) < strong (40) <= 100" in p
+        for p in problems_for(tmp_path, body)
+    )
 
 
 def test_top_level_not_a_mapping(tmp_path):
@@ -150,7 +180,13 @@ def test_bundled_files_validate_with_the_cli(run_cli, name):
 
 
 def test_cli_validate_reports_every_problem_and_exits_1(run_cli, tmp_path):
-    bad = write_questionnaire(tmp_path, TINY.replace("trust, reverse: false, text: {en: four}", "trusst, reverse: false, text: {en: four}").replace("role: member", "role: member\nlanguges: [en]"), "bad.yaml")
+    bad = write_questionnaire(
+        tmp_path,
+        TINY.replace(
+            "trust, reverse: false, text: {en: four}", "trusst, reverse: false, text: {en: four}"
+        ).replace("role: member", "role: member\nlanguges: [en]"),
+        "bad.yaml",
+    )
     good = write_questionnaire(tmp_path, TINY, "good.yaml")
     broken = tmp_path / "broken.yaml"
     broken.write_bytes(b"id: [unclosed\n")

@@ -96,7 +96,10 @@ def test_displayed_score_never_contradicts_its_band():
 
 def test_session_mean_weighs_each_respondent_equally_and_splits_by_role(tiny):
     rows = [
-        ("facilitator", response_scores(tiny, {"c1": 5, "c2": 1, "c3": 5, "t1": 5, "t2": 5})),  # 100, 100
+        (
+            "facilitator",
+            response_scores(tiny, {"c1": 5, "c2": 1, "c3": 5, "t1": 5, "t2": 5}),
+        ),  # 100, 100
         ("member", response_scores(tiny, {"c1": 3, "c2": 3, "c3": 3, "t1": 2, "t2": 2})),  # 50, 25
         ("member", response_scores(tiny, {"c1": 4, "c2": 2, "c3": 4, "t1": 3})),  # 75, 50
         ("member", response_scores(tiny, {"c1": 5})),  # coping insufficient, trust insufficient
@@ -115,7 +118,10 @@ def test_session_mean_weighs_each_respondent_equally_and_splits_by_role(tiny):
 
 def test_gap_is_facilitator_minus_members_in_either_direction(tiny):
     def session(fac: dict, mem: dict):
-        return session_scores(tiny, [("facilitator", response_scores(tiny, fac)), ("member", response_scores(tiny, mem))])
+        return session_scores(
+            tiny,
+            [("facilitator", response_scores(tiny, fac)), ("member", response_scores(tiny, mem))],
+        )
 
     small = session({"t1": 4, "t2": 4}, {"t1": 3, "t2": 4})["trust"]  # 75 vs 62.5
     assert small.gap == Fraction(25, 2) and not small.blind_spot

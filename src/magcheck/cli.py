@@ -21,7 +21,7 @@ Handler = Callable[[argparse.Namespace], int]
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False)  # user text is never markup
 
 
 def _table(*columns: str, wrap: str = "") -> Any:
@@ -78,9 +78,7 @@ def cmd_q_show(args: argparse.Namespace) -> int:
     q = get(_questionnaires(args), args.id)
     lang = q.text_lang(args.lang)
     con = _console()
-    con.print(
-        f"[bold]{q.title[lang]}[/] ({q.id} v{q.version}, role {q.role}, {len(q.items)} items)"
-    )
+    con.print(f"{q.title[lang]} ({q.id} v{q.version}, role {q.role}, {len(q.items)} items)")
     if q.description.get(lang):
         con.print(q.description[lang])
     labels = ", ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points)

@@ -102,7 +102,7 @@ def to_rich(rep: SessionReport, width: int = 100) -> RenderableType:
     parts: list[RenderableType] = [Text(t("report.title", lang), style="bold")]
     head = Table.grid(padding=(0, 2))
     for key, value in _header(rep):
-        head.add_row(Text(key, style="bold"), value)
+        head.add_row(Text(key, style="bold"), Text(value))  # Text: a group name is never markup
     parts.append(head)
     if not rep.responses:
         parts.append(Text(t("report.no_responses", lang)))
