@@ -362,6 +362,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
 # -- parser -------------------------------------------------------------------------------------
 
 
+def _help_of(parser: Callable[[], argparse.ArgumentParser]) -> Handler:
+    """A command group run without a subcommand prints its help."""
+
+    def show(_args: argparse.Namespace) -> int:
+        parser().print_help()
+        return 0
+
+    return show
+
+
 def _add(
     sub: Any, name: str, handler: Handler, help: str, example: str, common: argparse.ArgumentParser
 ) -> argparse.ArgumentParser:
@@ -401,7 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     qp = _add(
         sub,
         "questionnaires",
-        lambda a: (qp.print_help(), 0)[1],
+        _help_of(lambda: qp),
         "list, show and validate questionnaires",
         "magcheck questionnaires validate my-questionnaire.yaml",
         common,
@@ -438,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     gp = _add(
         sub,
         "groups",
-        lambda a: (gp.print_help(), 0)[1],
+        _help_of(lambda: gp),
         "add and list groups",
         'magcheck groups add "Tuesday group" --region North --focus depression',
         common,
@@ -460,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = _add(
         sub,
         "sessions",
-        lambda a: (sp.print_help(), 0)[1],
+        _help_of(lambda: sp),
         "list sessions and their respondents",
         'magcheck sessions list --group "Tuesday group"',
         common,

@@ -106,15 +106,15 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
     def line_of(key: str) -> int:
         return doc.key_lines.get(key, doc.line)
 
-    qid = doc.get("id")
+    qid: Any = doc.get("id")
     if qid is not None and (not isinstance(qid, str) or not _ID_RE.match(qid)):
         c.add(line_of("id"), "id", "must be letters, digits, '_' or '-' (e.g. member_checkin)")
-    version = doc.get("version")
+    version: Any = doc.get("version")
     if version is not None and (
         isinstance(version, bool) or not isinstance(version, int) or version < 1
     ):
         c.add(line_of("version"), "version", "must be a positive whole number")
-    role = doc.get("role")
+    role: Any = doc.get("role")
     if role is not None and role not in ROLES:
         c.add(line_of("role"), "role", f"'{role}' is not one of {', '.join(ROLES)}")
 
@@ -182,7 +182,8 @@ def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | No
         c.add(doc.key_lines.get("scale"), "scale", "must be a mapping with min, max and labels")
         return None
     c.keys(raw, SCALE_KEYS, "scale.")
-    lo, hi = raw.get("min"), raw.get("max")
+    lo: Any = raw.get("min")
+    hi: Any = raw.get("max")
     ok = True
     for key, value in (("min", lo), ("max", hi)):
         if value is None:
