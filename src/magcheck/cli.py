@@ -195,6 +195,7 @@ def cmd_sessions_show(args: argparse.Namespace) -> int:
 
 def cmd_answer(args: argparse.Namespace) -> int:
     from .answering import check_language, read_answer_file
+    from .i18n import t
     from .questionnaires import get
     from .store import check_respondent_code, next_item_index
 
@@ -245,9 +246,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
                 print(f"Session {session.id}")
                 return 0
         print(f"Session {session.id[:8]} · {session.group_name} · {q.title[lang]}")
-        print(
-            f"Response {response.id[:8]}: to continue later, run: magcheck answer --resume {response.id[:8]}"
-        )
+        print(t("cli.resume_hint", lang, response=response.id[:8]))
         answers = store.answers(response)
         start = next_item_index(q, answers)
         finished = _ask(store, response, q, lang, start, answers)
