@@ -1,0 +1,428 @@
+"""Read and check bundle files, and import them into a store: idempotent, one transaction per file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import MagcheckError, StoreError
+from ..model import ROLES, Questionnaire
+from ..questionnaires import from_document, to_document
+from ..store import Group, Store, check_respondent_code
+from .bundle import canonical
+from .common import FORMAT_NAME, FORMAT_VERSION
+from .records import ResponseRecord, SessionRecord, stored_session
+
+MAX_BYTES = 256 * 1024 * 1024
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TAIL = re.compile(rb',"sha256":"([0-9a-f]{64})"\}\s*$')
+
+
+class BundleRejected(MagcheckError):
+    """A file that is not imported at all; str() is the one-line reason."""
+
+    title = "File rejected"
+
+
+@dataclass
+class Bundle:
+    path: Path
+    device_id: str
+    exported_at: str
+    groups: dict[str, Group]
+    questionnaires: dict[str, Questionnaire]
+    sessions: list[SessionRecord]
+
+
+@dataclass
+class FileResult:
+    path: Path
+    rejected: str | None = None
+    imported: int = 0
+    skipped: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportSummary:
+    files: list[FileResult]
+
+    @property
+    def imported(self) -> int:
+        return sum(f.imported for f in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(f.skipped for f in self.files)
+
+    @property
+    def conflicts(self) -> int:
+        return sum(len(f.conflicts) for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for f in self.files if f.rejected)
+
+    def line(self) -> str:
+        return (
+            f"{self.imported} session(s) imported, {self.skipped} skipped (already here), "
+            f"{self.conflicts} conflict(s), {self.rejected} file(s) rejected "
+            f"(of {len(self.files)} file(s))"
+        )
+
+
+# -- reading and checking ----------------------------------------------------------------------
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def load_json(path: Path, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], bytes]:
+    """The parsed top-level object and the raw bytes; BundleRejected with the reason if not."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BundleRejected(
+                f"over the size limit ({_mb(size)} > {_mb(max_bytes)}; raise it with --max-size)"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BundleRejected(f"cannot read it ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise BundleRejected("empty file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BundleRejected("not JSON (not UTF-8 text)") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+            raise BundleRejected(
+                "truncated: the file ends before its data does (an interrupted copy?)"
+            ) from None
+        raise BundleRejected(
+            f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise BundleRejected("not JSON a bundle can hold (nested too deeply)") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise BundleRejected(f'not a magcheck bundle (no "format": "{FORMAT_NAME}")')
+    version = doc.get("format_version")
+    if version != FORMAT_VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+            raise BundleRejected(
+                f"format version {version} is newer than this magcheck reads "
+                f"({FORMAT_VERSION}); upgrade magcheck"
+            )
+        raise BundleRejected(
+            f"unknown format version {version!r} (this magcheck reads {FORMAT_VERSION})"
+        )
+    return doc, raw
+
+
+def verify_checksum(doc: dict[str, Any], raw: bytes) -> None:
+    stated = doc.get("sha256")
+    if not isinstance(stated, str):
+        raise BundleRejected("no sha256 checksum in the file")
+    # Fast path: magcheck writes the canonical form with "sha256" last, so the bytes before it
+    # (plus the closing brace) are exactly what was hashed. Otherwise canonicalise again.
+    tail = _TAIL.search(raw)
+    if tail and tail.group(1).decode() == stated:
+        body = raw[: tail.start()]
+        body = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
+        if hashlib.sha256(body + b"}").hexdigest() == stated:
+            return
+    rest = {k: v for k, v in doc.items() if k != "sha256"}
+    if hashlib.sha256(canonical(rest).encode("utf-8")).hexdigest() != stated:
+        raise BundleRejected("checksum mismatch: the file was changed or damaged after export")
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _need(cond: bool, where: str, what: str) -> None:
+    if not cond:
+        raise _Invalid(f"{where}: {what}")
+
+
+def _text(d: dict[str, Any], key: str, where: str, optional: bool = False) -> Any:
+    value = d.get(key)
+    if value is None and optional:
+        return None
+    _need(isinstance(value, str) and value != "", f"{where}.{key}", "must be text")
+    return value
+
+
+def _id(d: dict[str, Any], key: str, where: str) -> str:
+    value = _text(d, key, where)
+    _need(bool(_ID.match(value)), f"{where}.{key}", "must be a 32-character hex id")
+    return value
+
+
+def _obj(value: Any, where: str) -> dict[str, Any]:
+    _need(isinstance(value, dict), where, "must be an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    _need(isinstance(value, list), where, "must be a list")
+    return value
+
+
+def _questionnaires(doc: dict[str, Any]) -> dict[str, Questionnaire]:
+    out: dict[str, Questionnaire] = {}
+    for i, qd in enumerate(_list(doc.get("questionnaires"), "questionnaires")):
+        where = f"questionnaires[{i}]"
+        _obj(qd, where)
+        h = _text(qd, "content_hash", where)
+        try:
+            q = from_document(qd, source=f"bundle:{h[:12]}")
+            _need(bool(q.items) and q.scale.min < q.scale.max, where, "has no usable items")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _Invalid(f"{where}: not a questionnaire document ({exc})") from None
+        out[h] = q
+    return out
+
+
+def _groups(doc: dict[str, Any]) -> dict[str, Group]:
+    out: dict[str, Group] = {}
+    for i, gd in enumerate(_list(doc.get("groups"), "groups")):
+        where = f"groups[{i}]"
+        _obj(gd, where)
+        gid = _id(gd, "id", where)
+        name = " ".join(_text(gd, "name", where).split())
+        _need(0 < len(name) <= 80, f"{where}.name", "must be 1 to 80 characters")
+        out[gid] = Group(
+            gid,
+            name,
+            _text(gd, "region", where, optional=True),
+            _text(gd, "focus", where, optional=True),
+            _text(gd, "created_at", where),
+        )
+    return out
+
+
+def _session(
+    sd: Any, where: str, groups: dict[str, Group], qs: dict[str, Questionnaire]
+) -> SessionRecord:
+    _obj(sd, where)
+    gid = _id(sd, "group_id", where)
+    _need(gid in groups, f"{where}.group_id", "is not among the file's groups")
+    h = _text(sd, "questionnaire_hash", where)
+    _need(h in qs, f"{where}.questionnaire_hash", "is not among the file's questionnaires")
+    q = qs[h]
+    date = _text(sd, "date", where)
+    _need(bool(_DATE.match(date)), f"{where}.date", "must be a date like 2026-03-14")
+    language = _text(sd, "language", where)
+    _need(language in q.languages, f"{where}.language", f"'{language}' is not in the questionnaire")
+    version = sd.get("questionnaire_version")
+    _need(
+        sd.get("questionnaire_id") == q.id and version == q.version,
+        where,
+        "questionnaire_id/questionnaire_version do not match its questionnaire",
+    )
+    session = SessionRecord(
+        _id(sd, "id", where),
+        gid,
+        date,
+        language,
+        q.id,
+        q.version,
+        h,
+        _text(sd, "created_at", where),
+        _text(sd, "closed_at", where, optional=True),
+    )
+    items = {it.id for it in q.items}
+    lo, hi = q.scale.min, q.scale.max
+    for j, rd in enumerate(_list(sd.get("responses"), f"{where}.responses")):
+        rw = f"{where}.responses[{j}]"
+        _obj(rd, rw)
+        role = rd.get("role")
+        _need(role in ROLES, f"{rw}.role", f"must be one of {', '.join(ROLES)}")
+        code = rd.get("respondent_code")
+        try:
+            check_respondent_code(code)
+        except MagcheckError as exc:
+            raise _Invalid(f"{rw}.respondent_code: {exc}") from None
+        response = ResponseRecord(
+            _id(rd, "id", rw),
+            role,
+            code,
+            _text(rd, "started_at", rw),
+            _text(rd, "completed_at", rw, optional=True),
+        )
+        seen: set[str] = set()
+        for k, a in enumerate(_list(rd.get("answers"), f"{rw}.answers")):
+            aw = f"{rw}.answers[{k}]"
+            _need(isinstance(a, list) and len(a) == 3, aw, "must be [item_id, value, answered_at]")
+            item, value, answered = a
+            _need(item in items, aw, f"item '{item}' is not in questionnaire {q.id} v{q.version}")
+            _need(item not in seen, aw, f"item '{item}' is answered twice")
+            seen.add(item)
+            _need(
+                value is None
+                or (isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi),
+                aw,
+                f"value must be {lo}..{hi} or null",
+            )
+            _need(isinstance(answered, str) and answered != "", aw, "answered_at must be text")
+            response.answers.append((item, value, answered))
+        session.responses.append(response)
+    return session
+
+
+def read_bundle(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
+    """A checked bundle, or BundleRejected with a one-line reason."""
+    doc, raw = load_json(path, max_bytes)
+    verify_checksum(doc, raw)
+    del raw
+    try:
+        qs = _questionnaires(doc)
+        groups = _groups(doc)
+        sessions: list[SessionRecord] = []
+        ids: set[str] = set()
+        for i, sd in enumerate(_list(doc.get("sessions"), "sessions")):
+            s = _session(sd, f"sessions[{i}]", groups, qs)
+            _need(s.id not in ids, f"sessions[{i}].id", "appears twice in the file")
+            ids.add(s.id)
+            sessions.append(s)
+            doc["sessions"][i] = None  # let the parsed JSON go as records are built
+    except _Invalid as exc:
+        raise BundleRejected(f"invalid content: {exc}") from None
+    return Bundle(
+        path,
+        str(doc.get("device_id", "")),
+        str(doc.get("exported_at", "")),
+        groups,
+        qs,
+        sessions,
+    )
+
+
+# -- importing ---------------------------------------------------------------------------------
+
+
+def _unique_name(name: str, gid: str, taken: dict[str, str]) -> str:
+    """A group name already used by a different group gets its id's first 8 characters added."""
+    if name not in taken:
+        return name
+    suffix = f" ({gid[:8]})"
+    candidate = name[: 80 - len(suffix)] + suffix
+    n = 2
+    while candidate in taken:
+        suffix = f" ({gid[:8]}-{n})"
+        candidate = name[: 80 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def _describe(session: SessionRecord, other: SessionRecord) -> str:
+    mine = {r.id: r for r in session.responses}
+    theirs = {r.id: r for r in other.responses}
+    changed = sum(
+        1
+        for rid in mine.keys() | theirs.keys()
+        if rid not in mine or rid not in theirs or mine[rid].content() != theirs[rid].content()
+    )
+    what = f"{changed} response(s) differ" if changed else "session details differ"
+    return (
+        f"session {session.id[:8]} ({session.date}): already in the store with different "
+        f"content ({what}); the stored version is kept"
+    )
+
+
+def import_bundle(store: Store, bundle: Bundle) -> FileResult:
+    """Add the bundle's new sessions in one transaction; skip identical ones; report conflicts."""
+    result = FileResult(bundle.path)
+    ids = [s.id for s in bundle.sessions]
+    present = store.existing_ids("sessions", ids)
+    new: list[SessionRecord] = []
+    for s in bundle.sessions:
+        if s.id not in present:
+            new.append(s)
+            continue
+        stored = stored_session(store, s.id)
+        if stored is not None and stored.content() == s.content():
+            result.skipped += 1
+        else:
+            result.conflicts.append(_describe(s, stored) if stored else s.id)
+    response_ids = [r.id for s in new for r in s.responses]
+    clash = store.existing_ids("responses", response_ids)
+    if clash or len(set(response_ids)) != len(response_ids):
+        rid = next(iter(clash)) if clash else "a response id"
+        raise BundleRejected(f"response {rid[:8]} already belongs to another session")
+    needed = {s.group_id for s in new} | set(bundle.groups)
+    have = store.existing_ids("groups", sorted(needed))
+    taken = store.group_names()
+    groups: list[tuple[Any, ...]] = []
+    for gid in sorted(needed - have):
+        g = bundle.groups[gid]
+        name = _unique_name(g.name, gid, taken)
+        if name != g.name:
+            result.notes.append(
+                f"group '{g.name}' ({gid[:8]}) is a different group from the one already "
+                f"named so here; imported as '{name}'"
+            )
+        taken[name] = gid
+        groups.append((gid, name, g.region, g.focus, g.created_at))
+    used = {s.questionnaire_hash for s in new}
+    questionnaires = [
+        (h, q.id, q.version, json.dumps(to_document(q), ensure_ascii=False))
+        for h, q in bundle.questionnaires.items()
+        if h in used
+    ]
+    responses = [
+        (r.id, s.id, r.role, r.respondent_code, r.started_at, r.completed_at)
+        for s in new
+        for r in s.responses
+    ]
+
+    def answers() -> Iterable[tuple[Any, ...]]:
+        for s in new:
+            for r in s.responses:
+                for item, value, answered in r.answers:
+                    yield (r.id, item, value, answered)
+
+    store.import_rows(groups, questionnaires, [s.row() for s in new], responses, answers())
+    result.imported = len(new)
+    return result
+
+
+Progress = Callable[[Path, str], None]
+
+
+def import_files(
+    store: Store,
+    paths: list[Path],
+    max_bytes: int = MAX_BYTES,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import each file on its own: a rejected file changes nothing and the others still go in."""
+    results: list[FileResult] = []
+    for path in paths:
+        try:
+            if progress:
+                progress(path, "checking")
+            bundle = read_bundle(path, max_bytes)
+            if progress:
+                progress(path, "importing")
+            results.append(import_bundle(store, bundle))
+        except BundleRejected as exc:
+            results.append(FileResult(path, rejected=str(exc)))
+        except StoreError as exc:
+            if "busy" in str(exc) or "disk is full" in str(exc):
+                raise
+            results.append(FileResult(path, rejected=f"the store refused it ({exc})"))
+        if progress:
+            progress(path, "done")
+    return ImportSummary(results)
