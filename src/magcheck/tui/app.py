@@ -1,0 +1,201 @@
+"""The app object, its one factory (`make_app`) and `run`, the entry point used by `magcheck`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..errors import MagcheckError, Problem
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, lang_or_default, t
+from ..model import LANGUAGES, Questionnaire
+from ..paths import data_dir as resolve_data_dir
+from ..paths import user_questionnaire_dir
+from ..store import Session, Store
+from .text import LANGUAGE_META_KEY, next_language, translate_bindings
+
+T = TypeVar("T")
+
+
+class MagcheckApp(App[int]):
+    """Holds the open store, the loaded questionnaires and the UI language; screens do the rest."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "magcheck"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True),
+    ]
+
+    def __init__(self, data_dir: Path, store: Store | None = None) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.store: Store | None = store
+        self._owns_store = store is None
+        self.lang = DEFAULT_LANGUAGE
+        self.questionnaires: dict[str, Questionnaire] | None = None
+        self.questionnaire_problems: list[Problem] = []
+        self._questionnaire_waiters: list[Callable[[], None]] = []
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from .screens.dialogs import FatalScreen
+        from .screens.home import HomeScreen
+
+        try:
+            if self.store is None:
+                self.store = Store.open(self.data_dir)
+            self.lang = lang_or_default(self.store.get_meta(LANGUAGE_META_KEY))
+        except MagcheckError as exc:
+            self.push_screen(FatalScreen(exc))
+            return
+        translate_bindings(self, self.lang)
+        self.push_screen(HomeScreen())
+        self.load_questionnaires()
+
+    @work(thread=True, exclusive=True, group="questionnaires")
+    def load_questionnaires(self) -> None:
+        """YAML parsing is the slowest start-up step and only New session needs it: do it aside."""
+        from ..questionnaires import load_all
+
+        found, problems = load_all([user_questionnaire_dir(self.data_dir)])
+        self.call_from_thread(self._questionnaires_loaded, found, problems)
+
+    def _questionnaires_loaded(
+        self, found: dict[str, Questionnaire], problems: list[Problem]
+    ) -> None:
+        self.questionnaires = found
+        self.questionnaire_problems = problems
+        waiters, self._questionnaire_waiters = self._questionnaire_waiters, []
+        for callback in waiters:
+            callback()
+        if problems:
+            self.show_problems(problems)
+
+    def when_questionnaires_loaded(self, callback: Callable[[], None]) -> None:
+        if self.questionnaires is not None:
+            callback()
+        else:
+            self._questionnaire_waiters.append(callback)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def _show(self, screen: Screen, replace: bool) -> None:
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_session(self, session: Session, replace: bool = False) -> None:
+        """Go wherever the session stopped: the unfinished item, the hand-over, or the report."""
+        from . import flow
+        from .screens.handover import HandoverScreen
+        from .screens.question import QuestionScreen
+        from .screens.report import ReportScreen
+
+        if self.store is None:
+            return
+        ok, nxt = self.safely(flow.resume, self.store, session)
+        if not ok or nxt is None:
+            return
+        if nxt.kind == "answer" and nxt.response is not None:
+            screen: Screen = QuestionScreen(
+                session, nxt.questionnaire, nxt.response, nxt.mode, nxt.index, nxt.answers
+            )
+        elif nxt.kind == "handover":
+            screen = HandoverScreen(session, nxt.questionnaire)
+        else:
+            screen = ReportScreen(session)
+        self._show(screen, replace)
+
+    def open_report(self, session: Session, replace: bool = False) -> None:
+        from .screens.report import ReportScreen
+
+        self._show(ReportScreen(session), replace)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def show_error(self, error: MagcheckError | str, title: str | None = None) -> None:
+        from .screens.dialogs import MessageDialog
+
+        if isinstance(error, MagcheckError):
+            heading = title or t(f"tui.error.{type(error).__name__}", self.lang)
+            if heading.startswith("tui."):
+                heading = t("tui.error.title", self.lang)
+            message = str(error)
+        else:
+            heading, message = title or t("tui.error.title", self.lang), error
+        self.push_screen(MessageDialog(heading, message, self.lang))
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        lines = "\n".join(str(p) for p in problems[:12])
+        more = len(problems) - 12
+        if more > 0:
+            lines += "\n" + t("tui.problems.more", self.lang, n=more)
+        self.show_error(
+            t("tui.problems.body", self.lang, problems=lines), t("tui.problems.title", self.lang)
+        )
+
+    def safely(self, fn: Callable[..., T], *args: object) -> tuple[bool, T | None]:
+        """Call a core function; a MagcheckError becomes a dialog instead of a traceback."""
+        try:
+            return True, fn(*args)
+        except MagcheckError as exc:
+            self.show_error(exc)
+            return False, None
+        except OSError as exc:  # a file the user can fix (permissions, full disk)
+            self.show_error(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            return False, None
+
+    # -- language ----------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        """Switch the UI language everywhere and remember it in the store."""
+        self.lang = lang_or_default(lang)
+        if self.store is not None:
+            self.safely(self.store.set_meta, LANGUAGE_META_KEY, self.lang)
+        translate_bindings(self, self.lang)
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
+
+    def action_next_language(self) -> None:
+        self.set_language(next_language(self.lang))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        lang = self.lang
+        for code in LANGUAGES:
+            yield SystemCommand(
+                t("tui.command.language", lang, language=LANGUAGE_NAMES[code]),
+                t("tui.command.language_help", lang),
+                lambda code=code: self.set_language(code),
+            )
+        yield from super().get_system_commands(screen)
+
+    def on_unmount(self) -> None:
+        if self.store is not None and self._owns_store:
+            self.store.close()
+
+
+def make_app(
+    data_dir: str | os.PathLike[str] | None = None, store: Store | None = None
+) -> MagcheckApp:
+    """The app for `magcheck`, for Pilot tests and for snapshots alike.
+
+    data_dir follows --data-dir, then MAGCHECK_DATA_DIR, then the user data folder. Pass an open
+    `store` to share one with a test.
+    """
+    return MagcheckApp(resolve_data_dir(data_dir), store)
+
+
+def run(data_dir_override: str | None = None) -> int:
+    app = make_app(data_dir_override)
+    result = app.run()
+    return app.return_code or (result or 0)

@@ -1,0 +1,165 @@
+"""Dialogs: a message (errors, export path), a yes/no confirmation, a new group, a fatal error."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from ...errors import MagcheckError
+from ...i18n import t
+from ..text import translate_bindings
+
+
+class MessageDialog(ModalScreen[None]):
+    """A readable message with one OK button; never a traceback."""
+
+    BINDINGS = [
+        Binding("escape", "close", "tui.key.close"),
+        Binding("enter", "close", "tui.key.close", show=False),
+    ]
+
+    def __init__(self, title: str, message: str, lang: str) -> None:
+        super().__init__()
+        self.heading = title
+        self.message = message
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.heading, classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self.message, markup=False, id="message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.dialog.ok", self.lang), id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks before something that cannot be undone; only "yes" (y, or s for sí/sim) confirms."""
+
+    BINDINGS = [
+        Binding("y", "yes", "tui.key.yes"),
+        Binding("s", "yes_local", "tui.key.yes"),
+        Binding("n,escape", "answer(False)", "tui.key.no"),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str, lang: str) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                # "No" comes first and holds the focus, so a stray Enter does nothing harmful.
+                yield Button(self.no, id="no")
+                yield Button(self.yes, id="yes", variant="warning")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "y" for yes in English; "s" for sí / sim in Spanish and Portuguese.
+        if action == "yes":
+            return self.lang == "en"
+        if action == "yes_local":
+            return self.lang != "en"
+        return True
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_yes_local(self) -> None:
+        self.dismiss(True)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class AddGroupDialog(ModalScreen[str | None]):
+    """Asks for a new group's name; returns it, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "tui.key.cancel")]
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("tui.group.title", self.lang), classes="dialog-title")
+            yield Static(t("tui.group.hint", self.lang), classes="dialog-hint")
+            yield Input(placeholder=t("tui.group.placeholder", self.lang), id="name", max_length=80)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.dialog.cancel", self.lang), id="cancel")
+                yield Button(t("tui.group.add", self.lang), id="add", variant="primary")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "add":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if name:
+            self.dismiss(name)
+        else:
+            self.query_one("#name", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FatalScreen(Screen[None]):
+    """Shown when the store cannot be opened at all: the reason, and how to leave."""
+
+    BINDINGS = [Binding("q,escape", "leave", "tui.key.quit")]
+
+    def __init__(self, error: MagcheckError) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "lang", "en")
+        with Vertical(classes="dialog"):
+            yield Label(t("tui.error.cannot_start", lang), classes="dialog-title")
+            yield Static(str(self.error), markup=False, id="message")
+            yield Static(t("tui.error.cannot_start_hint", lang), classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, getattr(self.app, "lang", "en"))
+
+    def action_leave(self) -> None:
+        self.app.exit(return_code=1)

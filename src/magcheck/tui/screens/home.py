@@ -1,0 +1,186 @@
+"""Home: groups and their recent sessions; start, resume, open a report, add a group."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...i18n import t
+from ...store import Group, Session
+from .. import flow
+from ..text import translate_bindings
+
+if TYPE_CHECKING:
+    from ..app import MagcheckApp
+
+ALL_GROUPS = "__all__"
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new_session", "tui.key.new_session"),
+        Binding("enter", "open", "tui.key.open", show=False),
+        Binding("r", "report", "tui.key.report"),
+        Binding("g", "add_group", "tui.key.add_group"),
+        Binding("l", "app.next_language", "tui.key.language"),
+        Binding("q", "app.quit", "tui.key.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.group_id: str = ALL_GROUPS
+        self.sessions: dict[str, Session] = {}
+
+    @property
+    def mapp(self) -> MagcheckApp:
+        return cast("MagcheckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="groups-pane"):
+                yield Label("", id="groups-title", classes="pane-title")
+                yield OptionList(id="groups")
+            with Vertical(id="sessions-pane"):
+                yield Label("", id="sessions-title", classes="pane-title")
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
+                yield Static("", id="empty", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one("#sessions", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def relabel(self) -> None:
+        lang = self.mapp.lang
+        translate_bindings(self, lang)
+        self.sub_title = t("tui.home.title", lang)
+        self.query_one("#groups-title", Label).update(t("tui.home.groups", lang))
+        self.reload()
+
+    # -- data --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        store = self.mapp.store
+        if store is None:
+            return
+        ok, groups = self.mapp.safely(store.groups)
+        if not ok or groups is None:
+            return
+        self._fill_groups(groups)
+        selected = next((g for g in groups if g.id == self.group_id), None)
+        if selected is None:
+            self.group_id = ALL_GROUPS
+        ok, sessions = self.mapp.safely(store.sessions, selected, flow.RECENT_SESSIONS)
+        if ok and sessions is not None:
+            self._fill_sessions(sessions, has_groups=bool(groups))
+
+    def _fill_groups(self, groups: list[Group]) -> None:
+        lang = self.mapp.lang
+        options = self.query_one("#groups", OptionList)
+        options.clear_options()
+        options.add_option(Option(t("tui.home.all_groups", lang), id=ALL_GROUPS))
+        options.add_options(Option(g.name, id=g.id) for g in groups)
+        ids = [ALL_GROUPS, *(g.id for g in groups)]
+        options.highlighted = ids.index(self.group_id) if self.group_id in ids else 0
+
+    def _fill_sessions(self, sessions: list[Session], has_groups: bool) -> None:
+        lang = self.mapp.lang
+        store = self.mapp.store
+        assert store is not None
+        table = self.query_one("#sessions", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        table.add_column(t("tui.home.col_date", lang), key="date")
+        if self.group_id == ALL_GROUPS:
+            table.add_column(t("tui.home.col_group", lang), key="group")
+        table.add_column(t("tui.home.col_questionnaire", lang), key="questionnaire")
+        table.add_column(t("tui.home.col_n", lang), key="n")
+        table.add_column(t("tui.home.col_status", lang), key="status")
+        self.sessions = {s.id: s for s in sessions}
+        for s in sessions:
+            status = "in_progress" if flow.is_open(store, s) else "complete"
+            row = [s.date]
+            if self.group_id == ALL_GROUPS:
+                row.append(_short(s.group_name, 12))
+            row += [
+                _short(s.questionnaire_id, 12),
+                str(s.respondents),
+                t(f"tui.status.{status}", lang),
+            ]
+            table.add_row(*row, key=s.id)
+        if sessions:
+            table.move_cursor(row=min(keep, len(sessions) - 1))
+        self.query_one("#sessions-title", Label).update(
+            t("tui.home.recent", lang, n=flow.RECENT_SESSIONS)
+        )
+        empty = self.query_one("#empty", Static)
+        if sessions:
+            empty.update("")
+            empty.display = False
+        else:
+            empty.display = True
+            empty.update(t("tui.home.no_sessions" if has_groups else "tui.home.no_groups", lang))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "groups" and event.option.id != self.group_id:
+            self.group_id = event.option.id or ALL_GROUPS
+            self.reload()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _current(self) -> Session | None:
+        table = self.query_one("#sessions", DataTable)
+        if not self.sessions or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.sessions.get(key or "")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        session = self._current()
+        if session is not None:
+            self.mapp.open_session(session)
+
+    def action_report(self) -> None:
+        session = self._current()
+        if session is not None:
+            self.mapp.open_report(session)
+
+    def action_new_session(self) -> None:
+        from .new_session import NewSessionScreen
+
+        group = self.group_id if self.group_id != ALL_GROUPS else None
+        self.app.push_screen(NewSessionScreen(group))
+
+    def action_add_group(self) -> None:
+        from .dialogs import AddGroupDialog
+
+        def added(name: str | None) -> None:
+            if not name or self.mapp.store is None:
+                return
+            ok, group = self.mapp.safely(self.mapp.store.add_group, name)
+            if ok and group is not None:
+                self.group_id = group.id
+                self.reload()
+
+        self.app.push_screen(AddGroupDialog(self.mapp.lang), added)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

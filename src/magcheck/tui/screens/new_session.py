@@ -1,0 +1,193 @@
+"""New session: pick or create a group, a questionnaire, a language and a mode, then start."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Select, Static
+
+from ...i18n import LANGUAGE_NAMES, t
+from ...model import LANGUAGES, Questionnaire
+from .. import flow
+
+if TYPE_CHECKING:
+    from ..app import MagcheckApp
+
+
+class NewSessionScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "tui.key.start"),
+        Binding("g", "add_group", "tui.key.add_group"),
+        Binding("escape", "cancel", "tui.key.back"),
+    ]
+
+    def __init__(self, group_id: str | None = None) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.mode: flow.Mode = flow.FACILITATOR
+        self.questionnaire_ids: list[str] = []
+
+    @property
+    def mapp(self) -> MagcheckApp:
+        return cast("MagcheckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        lang = self.mapp.lang
+        yield Header()
+        with Horizontal(id="form"):
+            with Vertical(classes="form-col"):
+                yield Label(t("tui.new.group", lang), classes="field-label")
+                yield Select[str](
+                    [], id="group", allow_blank=True, prompt=t("tui.new.pick_group", lang)
+                )
+                yield Button(t("tui.new.add_group", lang), id="add-group", compact=True)
+                yield Label(t("tui.new.questionnaire", lang), classes="field-label")
+                yield RadioSet(id="questionnaire")
+                yield Static(t("tui.new.loading", lang), id="q-loading", classes="hint")
+            with Vertical(classes="form-col"):
+                yield Label(t("tui.new.language", lang), classes="field-label")
+                with RadioSet(id="language"):
+                    for code in LANGUAGES:
+                        yield RadioButton(LANGUAGE_NAMES[code], value=code == lang)
+                yield Label(t("tui.new.mode", lang), classes="field-label")
+                with RadioSet(id="mode"):
+                    yield RadioButton(t("tui.mode.facilitator", lang), value=True)
+                    yield RadioButton(t("tui.mode.round", lang))
+                yield Static(t("tui.mode.facilitator_help", lang), id="mode-help", classes="hint")
+        with Horizontal(id="form-buttons"):
+            yield Button(t("tui.dialog.cancel", lang), id="cancel")
+            yield Button(t("tui.new.start", lang), id="start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from ..text import translate_bindings
+
+        translate_bindings(self, self.mapp.lang)
+        self.sub_title = t("tui.new.title", self.mapp.lang)
+        self._fill_groups()
+        self.mapp.when_questionnaires_loaded(lambda: self.call_later(self._fill_questionnaires))
+        self.query_one("#group", Select).focus()
+
+    def _fill_groups(self, select_id: str | None = None) -> None:
+        store = self.mapp.store
+        if store is None:
+            return
+        ok, groups = self.mapp.safely(store.groups)
+        if not ok or groups is None:
+            return
+        select = cast("Select[str]", self.query_one("#group", Select))
+        select.set_options((g.name, g.id) for g in groups)
+        wanted = select_id or self.group_id or (groups[0].id if len(groups) == 1 else None)
+        if wanted and any(g.id == wanted for g in groups):
+            select.value = wanted
+
+    async def _fill_questionnaires(self) -> None:
+        if not self.is_mounted:
+            return
+        lang = self.mapp.lang
+        found = self.mapp.questionnaires or {}
+        self.questionnaire_ids = list(found)
+        radios = self.query_one("#questionnaire", RadioSet)
+        await radios.remove_children()
+        await radios.mount_all(
+            RadioButton(
+                t("tui.new.q_label", lang, title=q.title[q.text_lang(lang)], n=len(q.items))
+            )
+            for q in found.values()
+        )
+        loading = self.query_one("#q-loading", Static)
+        if found:
+            loading.display = False
+        else:
+            loading.update(t("tui.new.no_questionnaires", lang))
+        self._pick_questionnaire_for_mode()
+
+    def _pick_questionnaire_for_mode(self) -> None:
+        found = self.mapp.questionnaires or {}
+        want = flow.role_for(self.mode)
+        buttons = list(self.query_one("#questionnaire", RadioSet).query(RadioButton))
+        for qid, button in zip(self.questionnaire_ids, buttons, strict=False):
+            if found[qid].role == want:
+                button.value = True
+                return
+        if buttons and not any(b.value for b in buttons):
+            buttons[0].value = True
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if event.radio_set.id == "mode":
+            self.mode = flow.MODES[event.index]
+            self.query_one("#mode-help", Static).update(
+                t(f"tui.mode.{self.mode}_help", self.mapp.lang)
+            )
+            self._pick_questionnaire_for_mode()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id == "add-group":
+            self.action_add_group()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.app.pop_screen()
+
+    def action_add_group(self) -> None:
+        from .dialogs import AddGroupDialog
+
+        def added(name: str | None) -> None:
+            if not name or self.mapp.store is None:
+                return
+            ok, group = self.mapp.safely(self.mapp.store.add_group, name)
+            if ok and group is not None:
+                self._fill_groups(group.id)
+
+        self.app.push_screen(AddGroupDialog(self.mapp.lang), added)
+
+    def _chosen_questionnaire(self) -> Questionnaire | None:
+        buttons = list(self.query_one("#questionnaire", RadioSet).query(RadioButton))
+        index = next((i for i, b in enumerate(buttons) if b.value), -1)
+        if index < 0 or index >= len(self.questionnaire_ids):
+            return None
+        return (self.mapp.questionnaires or {})[self.questionnaire_ids[index]]
+
+    def action_start(self) -> None:
+        lang = self.mapp.lang
+        store = self.mapp.store
+        if store is None:
+            return
+        group_id = self.query_one("#group", Select).value
+        if not isinstance(group_id, str):
+            self.mapp.show_error(t("tui.new.need_group", lang), t("tui.new.title", lang))
+            return
+        q = self._chosen_questionnaire()
+        if q is None:
+            self.mapp.show_error(t("tui.new.need_questionnaire", lang), t("tui.new.title", lang))
+            return
+        language = LANGUAGES[max(0, self.query_one("#language", RadioSet).pressed_index)]
+        if language not in q.languages:
+            self.mapp.show_error(
+                t(
+                    "tui.new.no_language",
+                    lang,
+                    language=LANGUAGE_NAMES[language],
+                    have=", ".join(q.languages),
+                ),
+                t("tui.new.title", lang),
+            )
+            return
+        ok, group = self.mapp.safely(store.group, group_id)
+        if not ok or group is None:
+            return
+        ok, session = self.mapp.safely(store.create_session, group, q, language)
+        if not ok or session is None:
+            return
+        self.mapp.safely(flow.remember_mode, store, session, self.mode)
+        self.mapp.open_session(session, replace=True)

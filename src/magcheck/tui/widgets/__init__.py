@@ -1,0 +1,1 @@
+"""Small widgets reused by several screens."""
