@@ -16,7 +16,7 @@ from ..questionnaires import from_document, to_document
 from ..store import Group, Store, check_respondent_code
 from .bundle import canonical
 from .common import FORMAT_NAME, FORMAT_VERSION
-from .records import ResponseRecord, SessionRecord, stored_session
+from .records import Dataset, ResponseRecord, SessionRecord, stored_session
 
 MAX_BYTES = 256 * 1024 * 1024
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -38,6 +38,9 @@ class Bundle:
     groups: dict[str, Group]
     questionnaires: dict[str, Questionnaire]
     sessions: list[SessionRecord]
+
+    def dataset(self) -> Dataset:
+        return Dataset(self.device_id, self.groups, self.questionnaires, self.sessions)
 
 
 @dataclass
