@@ -416,7 +416,8 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
         if not args.out:
             con = _console()
-            Console(highlight=False, width=min(con.width, 100)).print(to_rich(result))
+            width = min(con.width, 100) if con.is_terminal else 100
+            Console(highlight=False, width=width).print(to_rich(result))
             return 0
         text_console = Console(record=True, width=100, file=__import__("io").StringIO())
         text_console.print(to_rich(result))
