@@ -38,26 +38,35 @@ class NewSessionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         lang = self.mapp.lang
         yield Header()
-        with Horizontal(id="form"):
-            with Vertical(classes="form-col"):
-                yield Label(t("tui.new.group", lang), classes="field-label")
-                yield Select[str](
-                    [], id="group", allow_blank=True, prompt=t("tui.new.pick_group", lang)
-                )
-                yield Button(t("tui.new.add_group", lang), id="add-group", compact=True)
-                yield Label(t("tui.new.questionnaire", lang), classes="field-label")
-                yield RadioSet(id="questionnaire")
-                yield Static(t("tui.new.loading", lang), id="q-loading", classes="hint")
-            with Vertical(classes="form-col"):
-                yield Label(t("tui.new.language", lang), classes="field-label")
-                with RadioSet(id="language"):
-                    for code in LANGUAGES:
-                        yield RadioButton(LANGUAGE_NAMES[code], value=code == lang)
-                yield Label(t("tui.new.mode", lang), classes="field-label")
-                with RadioSet(id="mode"):
-                    yield RadioButton(t("tui.mode.facilitator", lang), value=True)
-                    yield RadioButton(t("tui.mode.round", lang))
-                yield Static(t("tui.mode.facilitator_help", lang), id="mode-help", classes="hint")
+        with Vertical(id="form"):
+            with Horizontal(id="group-row"):
+                with Vertical(id="group-field"):
+                    yield Label(t("tui.new.group", lang), classes="field-label")
+                    yield Select[str](
+                        [], id="group", allow_blank=True, prompt=t("tui.new.pick_group", lang)
+                    )
+                yield Button(t("tui.new.add_group", lang), id="add-group")
+            yield Label(t("tui.new.questionnaire", lang), classes="field-label spaced")
+            yield RadioSet(id="questionnaire")
+            yield Static(t("tui.new.loading", lang), id="q-loading", classes="hint")
+            with Horizontal(id="choice-row"):
+                with Vertical(classes="form-col", id="language-col"):
+                    yield Label(t("tui.new.language", lang), classes="field-label")
+                    with RadioSet(id="language"):
+                        for code in LANGUAGES:
+                            yield RadioButton(
+                                LANGUAGE_NAMES[code], value=code == lang, id=f"lang-{code}"
+                            )
+                with Vertical(classes="form-col"):
+                    yield Label(t("tui.new.mode", lang), classes="field-label")
+                    with RadioSet(id="mode"):
+                        yield RadioButton(
+                            t("tui.mode.facilitator", lang), value=True, id="mode-facilitator"
+                        )
+                        yield RadioButton(t("tui.mode.round", lang), id="mode-round")
+                    yield Static(
+                        t("tui.mode.facilitator_help", lang), id="mode-help", classes="hint"
+                    )
         with Horizontal(id="form-buttons"):
             yield Button(t("tui.dialog.cancel", lang), id="cancel")
             yield Button(t("tui.new.start", lang), id="start", variant="primary")
@@ -95,7 +104,8 @@ class NewSessionScreen(Screen[None]):
         await radios.remove_children()
         await radios.mount_all(
             RadioButton(
-                t("tui.new.q_label", lang, title=q.title[q.text_lang(lang)], n=len(q.items))
+                t("tui.new.q_label", lang, title=q.title[q.text_lang(lang)], n=len(q.items)),
+                id=f"q-{q.id}",
             )
             for q in found.values()
         )
@@ -110,12 +120,17 @@ class NewSessionScreen(Screen[None]):
         found = self.mapp.questionnaires or {}
         want = flow.role_for(self.mode)
         buttons = list(self.query_one("#questionnaire", RadioSet).query(RadioButton))
-        for qid, button in zip(self.questionnaire_ids, buttons, strict=False):
-            if found[qid].role == want:
-                button.value = True
-                return
-        if buttons and not any(b.value for b in buttons):
-            buttons[0].value = True
+        if not buttons:
+            return
+        matching = [
+            b
+            for qid, b in zip(self.questionnaire_ids, buttons, strict=False)
+            if found[qid].role == want
+        ]
+        chosen = matching[0] if matching else next((b for b in buttons if b.value), buttons[0])
+        # Set every button explicitly: RadioSet loses track of buttons mounted after it.
+        for button in buttons:
+            button.value = button is chosen
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "mode":
