@@ -1,0 +1,177 @@
+"""Scale benchmark: 1,000,000 answers (40,000 responses, 2,000 groups) through export, import
+and aggregate, against pandas doing the same per-component group-by on the CSV export.
+
+    python benchmarks/aggregate.py            # full size (about a minute)
+    python benchmarks/aggregate.py --small    # 100 groups, a few seconds
+
+Each timed step runs in its own process, so its time includes start-up and its peak memory
+(max RSS from wait4) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from magcheck.model import COMPONENT_IDS, Bands, Item, Questionnaire, Scale
+from magcheck.questionnaires import content_hash, to_document
+from magcheck.store import Store, new_id
+
+SESSIONS_PER_GROUP = 4
+RESPONDENTS_PER_SESSION = 5  # one facilitator and four members
+MAGCHECK = str(Path(sys.executable).with_name("magcheck"))
+
+
+def bench_questionnaire() -> Questionnaire:
+    """25 items: three per component (four for agency), the third of each reverse-keyed."""
+    items = []
+    for comp in COMPONENT_IDS:
+        for i in range(4 if comp == "agency" else 3):
+            items.append(Item(f"{comp}_{i + 1}", comp, {"en": f"{comp} item {i + 1}"}, i == 2))
+    labels = {"en": ("1", "2", "3", "4", "5")}
+    q = Questionnaire(
+        id="bench",
+        version=1,
+        role="member",
+        languages=("en",),
+        title={"en": "Benchmark"},
+        description={},
+        scale=Scale(1, 5, labels, prefer_not_to_say=True),
+        items=tuple(items),
+        bands=Bands(),
+    )
+    doc = to_document(q)
+    doc.pop("content_hash")
+    from dataclasses import replace
+
+    return replace(q, content_hash=content_hash(doc))
+
+
+def generate(directory: Path, groups: int, seed: int = 1) -> int:
+    """Fill a store with bulk inserts through Store.import_rows; returns the answer count."""
+    rng = random.Random(seed)
+    q = bench_questionnaire()
+    import json
+
+    stamp = "2026-01-01T10:00:00+00:00"
+    group_rows, session_rows, response_rows, answer_rows = [], [], [], []
+    regions = [f"Region {i}" for i in range(1, 9)]
+    focuses = ["depression", "psychosis", "substance use", "caregivers", "chronic disease"]
+    for g in range(groups):
+        gid = new_id()
+        level = {c: rng.uniform(2.0, 4.5) for c in COMPONENT_IDS}
+        group_rows.append((gid, f"Group {g + 1:05d}", rng.choice(regions), rng.choice(focuses), stamp))
+        for s in range(SESSIONS_PER_GROUP):
+            sid = new_id()
+            day = f"2025-{s * 3 + 1:02d}-{rng.randint(1, 28):02d}"
+            session_rows.append((sid, gid, day, "en", q.id, q.version, q.content_hash, stamp, stamp))
+            for r in range(RESPONDENTS_PER_SESSION):
+                rid = new_id()
+                role = "facilitator" if r == 0 else "member"
+                code = "F1" if r == 0 else f"M{r}"
+                response_rows.append((rid, sid, role, code, stamp, stamp))
+                bias = 0.6 if r == 0 else 0.0
+                for it in q.items:
+                    if rng.random() < 0.04:
+                        value = None
+                    else:
+                        v = round(rng.gauss(level[it.component] + 0.15 * s + bias, 0.8))
+                        v = min(5, max(1, v))
+                        value = 6 - v if it.reverse else v
+                    answer_rows.append((rid, it.id, value, stamp))
+    with Store.open(directory) as store:
+        store.import_rows(
+            group_rows,
+            [(q.content_hash, q.id, q.version, json.dumps(to_document(q)))],
+            session_rows,
+            response_rows,
+            answer_rows,
+        )
+    return len(answer_rows)
+
+
+def timed(args: list[str]) -> tuple[float, float]:
+    """Run a command; return (seconds, peak RSS in MB) of that process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) not in (0,):
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+PANDAS = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import pandas as pd
+    lo, hi = 1, 5
+    df = pd.read_csv(sys.argv[1], usecols=["group_id", "response_id", "component", "scored_value"])
+    per = df.groupby(["group_id", "response_id", "component"], sort=False)["scored_value"]
+    g = per.agg(["sum", "count", "size"])
+    ok = (g["count"] > 0) & (g["count"] >= np.ceil(g["size"] / 2))
+    score = ((g["sum"] / g["count"] - lo) / (hi - lo) * 100)[ok]
+    out = score.groupby(level="component").agg(["mean", "std", "count"])
+    out["half"] = 1.96 * out["std"] / np.sqrt(out["count"])
+    by_group = score.groupby(level=["group_id", "component"]).agg(["mean", "std", "count"])
+    print(out, len(by_group))
+    """
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="100 groups instead of 2,000")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files")
+    args = parser.parse_args()
+    groups = 100 if args.small else 2000
+    work = Path(args.keep or tempfile.mkdtemp(prefix="magcheck-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    source, target = work / "source", work / "target"
+
+    t0 = time.perf_counter()
+    n_answers = generate(source, groups)
+    n_responses = groups * SESSIONS_PER_GROUP * RESPONDENTS_PER_SESSION
+    print(f"generated {n_answers:,} answers, {n_responses:,} responses, {groups:,} groups "
+          f"in {time.perf_counter() - t0:.1f} s  ({work})")
+
+    bundle, csv_base = work / "export.json", work / "export.csv"
+    rows = []
+    rows.append(("export bundle", *timed([MAGCHECK, "--data-dir", str(source), "export",
+                                          "--format", "bundle", "--out", str(bundle)])))
+    rows.append(("export csv", *timed([MAGCHECK, "--data-dir", str(source), "export",
+                                       "--format", "csv", "--out", str(csv_base)])))
+    rows.append(("import bundle", *timed([MAGCHECK, "--data-dir", str(target), "import",
+                                          str(bundle)])))
+    agg_store = timed([MAGCHECK, "--data-dir", str(target), "aggregate", "--format", "json",
+                       "--out", str(work / "aggregate.json")])
+    rows.append(("aggregate (store)", *agg_store))
+    agg_file = timed([MAGCHECK, "--data-dir", str(work / "empty"), "aggregate", str(bundle),
+                      "--format", "json", "--out", str(work / "aggregate-file.json")])
+    rows.append(("aggregate (bundle)", *agg_file))
+    answers_csv = work / "export-answers.csv"
+    pandas = timed([sys.executable, "-c", PANDAS, str(answers_csv)])
+    rows.append(("pandas group-by (csv)", *pandas))
+
+    print(f"bundle {bundle.stat().st_size / 1e6:.1f} MB, answers csv "
+          f"{answers_csv.stat().st_size / 1e6:.1f} MB")
+    print(f"{'step':<24}{'seconds':>10}{'peak MB':>10}")
+    for name, seconds, peak in rows:
+        print(f"{name:<24}{seconds:>10.2f}{peak:>10.0f}")
+    print(f"aggregate (store) / pandas = {agg_store[0] / pandas[0]:.2f}  "
+          f"(goal <= 1.0); aggregate (bundle) / pandas = {agg_file[0] / pandas[0]:.2f}")
+    peak = max(p for _, _, p in rows[:-1])
+    print(f"peak memory of magcheck steps: {peak:.0f} MB (goal < 500 MB)")
+
+
+if __name__ == "__main__":
+    main()
