@@ -90,23 +90,52 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def load_json(path: Path, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], bytes]:
-    """The parsed top-level object and the raw bytes; BundleRejected with the reason if not."""
+def _file_checksum(path: Path) -> str | None:
+    """The sha256 a bundle written by magcheck states, if its bytes before it hash to it.
+
+    magcheck writes the canonical form with "sha256" last, so the bytes before that member plus
+    the closing brace are exactly what was hashed: checked by streaming, without a second copy.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(3)
+        start = 3 if head == b"\xef\xbb\xbf" else 0
+        fh.seek(max(0, size - 200))
+        tail = _TAIL.search(fh.read())
+        if tail is None:
+            return None
+        end = max(0, size - 200) + tail.start()
+        digest = hashlib.sha256()
+        fh.seek(start)
+        remaining = end - start
+        while remaining > 0:
+            chunk = fh.read(min(remaining, 1 << 20))
+            if not chunk:
+                return None
+            digest.update(chunk)
+            remaining -= len(chunk)
+    digest.update(b"}")
+    stated = tail.group(1).decode()
+    return stated if digest.hexdigest() == stated else None
+
+
+def load_json(path: Path, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
+    """The parsed top-level object of a bundle file; BundleRejected with the reason if not."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise BundleRejected(
                 f"over the size limit ({_mb(size)} > {_mb(max_bytes)}; raise it with --max-size)"
             )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BundleRejected(f"cannot read it ({exc.strerror or exc})") from None
-    if not raw.strip():
-        raise BundleRejected("empty file")
-    try:
-        text = raw.decode("utf-8-sig")
+        if size == 0:
+            raise BundleRejected("empty file")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise BundleRejected("not JSON (not UTF-8 text)") from None
+    except OSError as exc:
+        raise BundleRejected(f"cannot read it ({exc.strerror or exc})") from None
+    if not text.strip():
+        raise BundleRejected("empty file")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -119,6 +148,7 @@ def load_json(path: Path, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], b
         ) from None
     except RecursionError:
         raise BundleRejected("not JSON a bundle can hold (nested too deeply)") from None
+    del text
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise BundleRejected(f'not a magcheck bundle (no "format": "{FORMAT_NAME}")')
     version = doc.get("format_version")
@@ -131,21 +161,16 @@ def load_json(path: Path, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], b
         raise BundleRejected(
             f"unknown format version {version!r} (this magcheck reads {FORMAT_VERSION})"
         )
-    return doc, raw
+    return doc
 
 
-def verify_checksum(doc: dict[str, Any], raw: bytes) -> None:
+def verify_checksum(doc: dict[str, Any], fast: str | None = None) -> None:
+    """The stated sha256 must be that of the canonical form of everything else."""
     stated = doc.get("sha256")
     if not isinstance(stated, str):
         raise BundleRejected("no sha256 checksum in the file")
-    # Fast path: magcheck writes the canonical form with "sha256" last, so the bytes before it
-    # (plus the closing brace) are exactly what was hashed. Otherwise canonicalise again.
-    tail = _TAIL.search(raw)
-    if tail and tail.group(1).decode() == stated:
-        body = raw[: tail.start()]
-        body = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
-        if hashlib.sha256(body + b"}").hexdigest() == stated:
-            return
+    if fast is not None and fast == stated:
+        return
     rest = {k: v for k, v in doc.items() if k != "sha256"}
     if hashlib.sha256(canonical(rest).encode("utf-8")).hexdigest() != stated:
         raise BundleRejected("checksum mismatch: the file was changed or damaged after export")
@@ -288,9 +313,8 @@ def _session(
 
 def read_bundle(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
     """A checked bundle, or BundleRejected with a one-line reason."""
-    doc, raw = load_json(path, max_bytes)
-    verify_checksum(doc, raw)
-    del raw
+    doc = load_json(path, max_bytes)
+    verify_checksum(doc, _file_checksum(path))
     try:
         qs = _questionnaires(doc)
         groups = _groups(doc)
