@@ -67,11 +67,15 @@ def generate(directory: Path, groups: int, seed: int = 1) -> int:
     for g in range(groups):
         gid = new_id()
         level = {c: rng.uniform(2.0, 4.5) for c in COMPONENT_IDS}
-        group_rows.append((gid, f"Group {g + 1:05d}", rng.choice(regions), rng.choice(focuses), stamp))
+        group_rows.append(
+            (gid, f"Group {g + 1:05d}", rng.choice(regions), rng.choice(focuses), stamp)
+        )
         for s in range(SESSIONS_PER_GROUP):
             sid = new_id()
             day = f"2025-{s * 3 + 1:02d}-{rng.randint(1, 28):02d}"
-            session_rows.append((sid, gid, day, "en", q.id, q.version, q.content_hash, stamp, stamp))
+            session_rows.append(
+                (sid, gid, day, "en", q.id, q.version, q.content_hash, stamp, stamp)
+            )
             for r in range(RESPONDENTS_PER_SESSION):
                 rid = new_id()
                 role = "facilitator" if r == 0 else "member"
@@ -141,34 +145,42 @@ def main() -> None:
     t0 = time.perf_counter()
     n_answers = generate(source, groups)
     n_responses = groups * SESSIONS_PER_GROUP * RESPONDENTS_PER_SESSION
-    print(f"generated {n_answers:,} answers, {n_responses:,} responses, {groups:,} groups "
-          f"in {time.perf_counter() - t0:.1f} s  ({work})")
+    print(
+        f"generated {n_answers:,} answers, {n_responses:,} responses, {groups:,} groups "
+        f"in {time.perf_counter() - t0:.1f} s  ({work})"
+    )
 
     bundle, csv_base = work / "export.json", work / "export.csv"
-    rows = []
-    rows.append(("export bundle", *timed([MAGCHECK, "--data-dir", str(source), "export",
-                                          "--format", "bundle", "--out", str(bundle)])))
-    rows.append(("export csv", *timed([MAGCHECK, "--data-dir", str(source), "export",
-                                       "--format", "csv", "--out", str(csv_base)])))
-    rows.append(("import bundle", *timed([MAGCHECK, "--data-dir", str(target), "import",
-                                          str(bundle)])))
-    agg_store = timed([MAGCHECK, "--data-dir", str(target), "aggregate", "--format", "json",
-                       "--out", str(work / "aggregate.json")])
+
+    def cli(data_dir: Path, *args: str) -> tuple[float, float]:
+        return timed([MAGCHECK, "--data-dir", str(data_dir), *args])
+
+    rows = [
+        ("export bundle", *cli(source, "export", "--out", str(bundle))),
+        ("export csv", *cli(source, "export", "--format", "csv", "--out", str(csv_base))),
+        ("import bundle", *cli(target, "import", str(bundle))),
+    ]
+    agg_store = cli(target, "aggregate", "--format", "json", "--out", str(work / "agg.json"))
     rows.append(("aggregate (store)", *agg_store))
-    agg_file = timed([MAGCHECK, "--data-dir", str(work / "empty"), "aggregate", str(bundle),
-                      "--format", "json", "--out", str(work / "aggregate-file.json")])
+    agg_file = cli(
+        work / "empty", "aggregate", str(bundle), "--format", "json", "--out", str(work / "f.json")
+    )
     rows.append(("aggregate (bundle)", *agg_file))
     answers_csv = work / "export-answers.csv"
     pandas = timed([sys.executable, "-c", PANDAS, str(answers_csv)])
     rows.append(("pandas group-by (csv)", *pandas))
 
-    print(f"bundle {bundle.stat().st_size / 1e6:.1f} MB, answers csv "
-          f"{answers_csv.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"bundle {bundle.stat().st_size / 1e6:.1f} MB, answers csv "
+        f"{answers_csv.stat().st_size / 1e6:.1f} MB"
+    )
     print(f"{'step':<24}{'seconds':>10}{'peak MB':>10}")
     for name, seconds, peak in rows:
         print(f"{name:<24}{seconds:>10.2f}{peak:>10.0f}")
-    print(f"aggregate (store) / pandas = {agg_store[0] / pandas[0]:.2f}  "
-          f"(goal <= 1.0); aggregate (bundle) / pandas = {agg_file[0] / pandas[0]:.2f}")
+    print(
+        f"aggregate (store) / pandas = {agg_store[0] / pandas[0]:.2f}  "
+        f"(goal <= 1.0); aggregate (bundle) / pandas = {agg_file[0] / pandas[0]:.2f}"
+    )
     peak = max(p for _, _, p in rows[:-1])
     print(f"peak memory of magcheck steps: {peak:.0f} MB (goal < 500 MB)")
 
