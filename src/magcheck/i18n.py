@@ -14,10 +14,15 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português"}
 
 
+# libyaml's safe loader when installed: same documents, about 20x faster, which matters for the
+# app's first frame (ui.yaml is read before anything is drawn).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def _yaml(name: str) -> Any:
     with open(package_data(name), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
 def lang_or_default(lang: str | None) -> str:

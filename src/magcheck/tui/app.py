@@ -26,7 +26,7 @@ T = TypeVar("T")
 class MagcheckApp(App[int]):
     """Holds the open store, the loaded questionnaires and the UI language; screens do the rest."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere find it
     TITLE = "magcheck"
     BINDINGS = [
         Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True),
@@ -57,7 +57,12 @@ class MagcheckApp(App[int]):
             return
         translate_bindings(self, self.lang)
         self.push_screen(HomeScreen())
-        self.load_questionnaires()
+
+    def on_ready(self) -> None:
+        # Parsing questionnaire YAML in a thread still competes for the interpreter, so it starts
+        # only once the first frame is on screen.
+        if self.store is not None:
+            self.load_questionnaires()
 
     @work(thread=True, exclusive=True, group="questionnaires")
     def load_questionnaires(self) -> None:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...i18n import t
@@ -25,7 +25,6 @@ ALL_GROUPS = "__all__"
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_session", "tui.key.new_session"),
-        Binding("enter", "open", "tui.key.open", show=False),
         Binding("r", "report", "tui.key.report"),
         Binding("g", "add_group", "tui.key.add_group"),
         Binding("l", "app.next_language", "tui.key.language"),
@@ -36,6 +35,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.group_id: str = ALL_GROUPS
         self.sessions: dict[str, Session] = {}
+        self._shown = False
 
     @property
     def mapp(self) -> MagcheckApp:
@@ -49,16 +49,19 @@ class HomeScreen(Screen[None]):
                 yield OptionList(id="groups")
             with Vertical(id="sessions-pane"):
                 yield Label("", id="sessions-title", classes="pane-title")
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=False)
+                yield Label("", id="sessions-head", markup=False)
+                yield OptionList(id="sessions")
                 yield Static("", id="empty", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one("#sessions", DataTable).focus()
+        self.query_one("#sessions", OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self._shown:  # back from another screen: sessions may have changed
+            self.reload()
+        self._shown = True
 
     def relabel(self) -> None:
         lang = self.mapp.lang
@@ -94,42 +97,64 @@ class HomeScreen(Screen[None]):
         options.highlighted = ids.index(self.group_id) if self.group_id in ids else 0
 
     def _fill_sessions(self, sessions: list[Session], has_groups: bool) -> None:
+        # A plain OptionList of aligned rows: much cheaper to draw than a DataTable, and the
+        # home screen is the first frame the user waits for.
         lang = self.mapp.lang
         store = self.mapp.store
         assert store is not None
-        table = self.query_one("#sessions", DataTable)
-        keep = table.cursor_row
-        table.clear(columns=True)
-        table.add_column(t("tui.home.col_date", lang), key="date")
-        if self.group_id == ALL_GROUPS:
-            table.add_column(t("tui.home.col_group", lang), key="group")
-        table.add_column(t("tui.home.col_questionnaire", lang), key="questionnaire")
-        table.add_column(t("tui.home.col_n", lang), key="n")
-        table.add_column(t("tui.home.col_status", lang), key="status")
+        all_groups = self.group_id == ALL_GROUPS
+        widths = [10, 10, 11, 2] if all_groups else [10, 0, 20, 3]
+
+        def row(date: str, group: str, questionnaire: str, n: str, status: str) -> str:
+            cells = [date.ljust(widths[0])]
+            if all_groups:
+                cells.append(_short(group, widths[1]).ljust(widths[1]))
+            cells.append(_short(questionnaire, widths[2]).ljust(widths[2]))
+            cells.append(n.rjust(widths[3]))
+            cells.append(status)
+            return " ".join(cells)
+
+        self.query_one("#sessions-head", Label).update(
+            row(
+                t("tui.home.col_date", lang),
+                t("tui.home.col_group", lang),
+                t("tui.home.col_questionnaire", lang),
+                t("tui.home.col_n", lang),
+                t("tui.home.col_status", lang),
+            )
+        )
+        options = self.query_one("#sessions", OptionList)
+        keep = options.highlighted or 0
+        options.clear_options()
         self.sessions = {s.id: s for s in sessions}
-        for s in sessions:
-            status = "in_progress" if flow.is_open(store, s) else "complete"
-            row = [s.date]
-            if self.group_id == ALL_GROUPS:
-                row.append(_short(s.group_name, 12))
-            row += [
-                _short(s.questionnaire_id, 12),
-                str(s.respondents),
-                t(f"tui.status.{status}", lang),
-            ]
-            table.add_row(*row, key=s.id)
+        options.add_options(
+            Option(
+                row(
+                    s.date,
+                    s.group_name,
+                    s.questionnaire_id,
+                    str(s.respondents),
+                    t(
+                        f"tui.status.{'in_progress' if flow.is_open(store, s) else 'complete'}",
+                        lang,
+                    ),
+                ),
+                id=s.id,
+            )
+            for s in sessions
+        )
         if sessions:
-            table.move_cursor(row=min(keep, len(sessions) - 1))
+            options.highlighted = min(keep, len(sessions) - 1)
         self.query_one("#sessions-title", Label).update(
             t("tui.home.recent", lang, n=flow.RECENT_SESSIONS)
         )
         empty = self.query_one("#empty", Static)
-        if sessions:
-            empty.update("")
-            empty.display = False
-        else:
-            empty.display = True
-            empty.update(t("tui.home.no_sessions" if has_groups else "tui.home.no_groups", lang))
+        empty.display = not sessions
+        empty.update(
+            ""
+            if sessions
+            else t("tui.home.no_sessions" if has_groups else "tui.home.no_groups", lang)
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "groups" and event.option.id != self.group_id:
@@ -137,20 +162,17 @@ class HomeScreen(Screen[None]):
             self.reload()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#sessions", DataTable).focus()
-
-    # -- actions -----------------------------------------------------------------------------
+        event.stop()
+        if event.option_list.id == "groups":
+            self.query_one("#sessions", OptionList).focus()
+        else:
+            self.action_open()
 
     def _current(self) -> Session | None:
-        table = self.query_one("#sessions", DataTable)
-        if not self.sessions or table.row_count == 0:
+        options = self.query_one("#sessions", OptionList)
+        if options.highlighted is None or not self.sessions:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.sessions.get(key or "")
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open()
+        return self.sessions.get(options.get_option_at_index(options.highlighted).id or "")
 
     def action_open(self) -> None:
         session = self._current()
