@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import string
 import subprocess
 import sys
-
-import yaml
 
 from magcheck.model import LANGUAGES
 from magcheck.paths import package_data
@@ -26,7 +25,7 @@ def test_cli_version_and_core_never_import_textual() -> None:
 def test_every_app_text_exists_in_english_spanish_and_portuguese_with_the_same_placeholders() -> (
     None
 ):
-    catalog = yaml.safe_load(package_data("ui.yaml").read_text(encoding="utf-8"))
+    catalog = json.loads(package_data("ui.json").read_text(encoding="utf-8"))
     app_keys = [k for k in catalog if k.startswith("tui.")]
     assert app_keys
     for key in app_keys:

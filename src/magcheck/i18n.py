@@ -1,11 +1,16 @@
-"""Display texts in English, Spanish and Portuguese: domain names, band words, guidance, UI strings."""
+"""Display texts in English, Spanish and Portuguese: domain names, band words, guidance, UI strings.
+
+UI strings live in data/ui.json, one key a line: {"key": {"en": ..., "es": ..., "pt": ...}}.
+They are JSON, not YAML, because the app reads them before its first frame and importing the
+YAML parser alone costs more than drawing that frame's lists. `{name}` placeholders are filled
+by the caller.
+"""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
-
-import yaml
 
 from .model import LANGUAGES
 from .paths import package_data
@@ -14,15 +19,13 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português"}
 
 
-# libyaml's safe loader when installed: same documents, about 20x faster, which matters for the
-# app's first frame (ui.yaml is read before anything is drawn).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @cache
 def _yaml(name: str) -> Any:
+    import yaml  # only the report needs these files; the app's first frame does not
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: same result
     with open(package_data(name), encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def lang_or_default(lang: str | None) -> str:
@@ -65,7 +68,8 @@ def guidance(component: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
 
 @cache
 def _catalog(lang: str) -> dict[str, str]:
-    doc = _yaml("ui.yaml")
+    with open(package_data("ui.json"), encoding="utf-8") as fh:
+        doc = json.load(fh)
     return {key: (texts.get(lang) or texts[DEFAULT_LANGUAGE]) for key, texts in doc.items()}
 
 

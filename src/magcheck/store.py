@@ -21,7 +21,6 @@ from typing import Any
 from .errors import InputError, NotFoundError, StoreError
 from .model import ROLES, Questionnaire
 from .paths import store_path
-from .questionnaires import from_document, to_document
 
 SCHEMA_VERSION = 1
 
@@ -302,6 +301,8 @@ class Store:
     # -- questionnaires -----------------------------------------------------------------------
 
     def save_questionnaire(self, q: Questionnaire) -> None:
+        from .questionnaires import to_document  # not at import: keeps the app's start light
+
         with self.tx() as db:
             db.execute(
                 "INSERT OR IGNORE INTO questionnaires(content_hash, id, version, document) VALUES (?, ?, ?, ?)",
@@ -310,6 +311,8 @@ class Store:
 
     def questionnaire(self, content_hash: str) -> Questionnaire:
         """The exact wording a session was answered with, even if the file changed since."""
+        from .questionnaires import from_document
+
         rows = self._query(
             "SELECT document FROM questionnaires WHERE content_hash = ?", (content_hash,)
         )

@@ -26,7 +26,7 @@ def translate_bindings(node: DOMNode, lang: str) -> None:
 
     Textual fixes binding descriptions per class; the footer and the command palette read them
     from the node, so a translated per-node copy switches the footer's language. Descriptions in
-    BINDINGS are ui.yaml keys (tui.key.*).
+    BINDINGS are ui.json keys (tui.key.*).
     """
     source = type(node)._merged_bindings
     if source is None:

@@ -16,6 +16,8 @@ from ..text import translate_bindings
 class MessageDialog(ModalScreen[None]):
     """A readable message with one OK button; never a traceback."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [
         Binding("escape", "close", "tui.key.close"),
         Binding("enter", "close", "tui.key.close", show=False),
@@ -49,6 +51,8 @@ class MessageDialog(ModalScreen[None]):
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks before something that cannot be undone; only "yes" (y, or s for sí/sim) confirms."""
+
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [
         Binding("y", "yes", "tui.key.yes"),
@@ -100,6 +104,8 @@ class ConfirmDialog(ModalScreen[bool]):
 class AddGroupDialog(ModalScreen[str | None]):
     """Asks for a new group's name; returns it, or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "tui.key.cancel")]
 
     def __init__(self, lang: str) -> None:
@@ -143,6 +149,8 @@ class AddGroupDialog(ModalScreen[str | None]):
 
 class FatalScreen(Screen[None]):
     """Shown when the store cannot be opened at all: the reason, and how to leave."""
+
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [Binding("q,escape", "leave", "tui.key.quit")]
 

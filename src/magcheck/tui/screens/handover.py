@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 
 class HandoverScreen(Screen[None]):
+    CSS_PATH = "handover.tcss"
+
     BINDINGS = [
         Binding("enter,space", "next_member", "tui.key.next_member"),
         Binding("f", "facilitator", "tui.key.facilitator_answers"),

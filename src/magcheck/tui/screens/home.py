@@ -23,6 +23,8 @@ ALL_GROUPS = "__all__"
 
 
 class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+
     BINDINGS = [
         Binding("n", "new_session", "tui.key.new_session"),
         Binding("r", "report", "tui.key.report"),

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 class NewSessionScreen(Screen[None]):
+    CSS_PATH = "new_session.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "start", "tui.key.start"),
         Binding("g", "add_group", "tui.key.add_group"),

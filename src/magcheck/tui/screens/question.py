@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 
 class QuestionScreen(Screen[None]):
+    CSS_PATH = "question.tcss"
+
     BINDINGS = [
         Binding("left,backspace", "back", "tui.key.back_item"),
         Binding("right", "forward", "tui.key.forward_item", show=False),

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 
 class ReportScreen(Screen[None]):
+    CSS_PATH = "report.tcss"
+
     BINDINGS = [
         Binding("e", "export", "tui.key.export"),
         Binding("l", "app.next_language", "tui.key.language"),
