@@ -228,7 +228,9 @@ async def test_a_broken_questionnaire_file_is_reported_and_the_others_still_work
     app = make_app(data)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert "broken.yaml" in screen_text(pilot)
+        # the dialog's body is mounted a frame after the dialog itself
+        await wait_until(pilot, lambda: "broken.yaml" in screen_text(pilot))
+        assert "yaml: expected the node content" in screen_text(pilot)  # the problem, not just the file
         await pilot.press("enter")
         await start_session(pilot)
         assert isinstance(app.screen, QuestionScreen)
