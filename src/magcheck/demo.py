@@ -28,7 +28,7 @@ _FACILITATOR_BIAS = {"networks": 1.4, "agency": 0.4}
 
 
 def _answer(rng: random.Random, q: Questionnaire, level: float, reverse: bool) -> int:
-    raw = round(rng.gauss(level, 0.7))
+    raw = round(rng.gauss(level, 0.55))
     value = min(q.scale.max, max(q.scale.min, raw))
     return scored_value(value, reverse, q.scale.min, q.scale.max)
 
@@ -45,8 +45,11 @@ def _fill(
 ) -> None:
     response = store.start_response(session, role, code)
     answers: dict[str, int | None] = {}
+    # Each person sees the group through their own lens, a little brighter or darker on every
+    # item: this shared part is what makes items agree (Cronbach's alpha) in real data.
+    outlook = rng.gauss(0, 0.45)
     for item in q.items:
-        level = _LEVEL[item.component] + _GROWTH.get(item.component, 0.05) * month
+        level = _LEVEL[item.component] + _GROWTH.get(item.component, 0.05) * month + outlook
         if role == "facilitator":
             level += _FACILITATOR_BIAS.get(item.component, 0.1)
         if q.scale.prefer_not_to_say and rng.random() < skip:
