@@ -12,14 +12,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import Any
 
-from .bulkscore import ScoreCache
-from .evidence import BenefitSupport, Evidence, benefit_support, load_evidence
+from .evidence import (
+    BENEFIT_LIKELY,
+    BENEFIT_POSSIBLE,
+    LIKELY,
+    POSSIBLE,
+    UNLIKELY,
+    BenefitSupport,
+    Evidence,
+    benefit_support,
+    load_evidence,
+)
+from .evidence import INSUFFICIENT as BENEFIT_INSUFFICIENT
 from .exports.records import Dataset, SessionRecord
 from .model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
-from .scoring import BLIND_SPOT_GAP, MISSING, band, session_scores
+from .scoring import BLIND_SPOT_GAP, DEVELOPING, MISSING, STRONG, band, response_scores
 from .store import Group
 
 BY_KEYS = ("group", "questionnaire", "month", "region", "focus")
@@ -103,15 +114,16 @@ class AlphaSums:
         self.s = [0] * k
         self.ss = [0] * k
 
-    def add(self, values: tuple[int, ...]) -> None:
-        self.n += 1
+    def add(self, values: tuple[int, ...], times: int = 1) -> None:
+        """One complete case (or `times` identical ones)."""
+        self.n += times
         total = 0
         for i, v in enumerate(values):
-            self.s[i] += v
-            self.ss[i] += v * v
+            self.s[i] += times * v
+            self.ss[i] += times * v * v
             total += v
-        self.t += total
-        self.tt += total * total
+        self.t += times * total
+        self.tt += times * total * total
 
     def alpha(self) -> float | None:
         """k/(k-1) * (1 - sum of item variances / variance of the total); None if undefined."""
@@ -220,16 +232,183 @@ class Aggregate:
     notes: tuple[str, ...] = ()
 
 
-@dataclass
 class _Latest:
-    when: tuple[str, str]
-    score: Fraction
-    band: str
+    """A group's latest session score for one component, kept as the exact ratio num / den."""
+
+    __slots__ = ("band", "den", "num", "when")
+
+    def __init__(self, when: tuple[str, str], num: int, den: int, band: str) -> None:
+        self.when, self.num, self.den, self.band = when, num, den, band
+
+    @property
+    def score(self) -> Fraction:
+        return Fraction(self.num, self.den)
+
+
+def _ratio(x: Fraction | int | float) -> tuple[int, int]:
+    f = Fraction(x)
+    return f.numerator, f.denominator
+
+
+# A memoised answer pattern of one component: [score x den (int) or None, float score or None,
+# the reverse-scored values when every item is answered (for alpha) or None, times seen].
+_Entry = list[Any]
+
+
+class ScoredPlan:
+    """One questionnaire, prepared for scoring many responses exactly and fast.
+
+    Each component's answer pattern is scored once by the core rule (scoring.response_scores)
+    and memoised. A respondent's score is kept as an integer k = score x den, where den is a
+    common denominator of every score the questionnaire can give (score = 100 (sum - n min) /
+    (n (max - min)), so den = lcm of n (max - min) over the possible n). Session means, bands,
+    gaps and blind spots are then exact integer ratios: the same values as session_scores'
+    fractions, compared with the band edges by cross-multiplication.
+    """
+
+    def __init__(self, q: Questionnaire) -> None:
+        self.q = q
+        self.label = f"{q.id} v{q.version}"
+        self.lo, self.hi = q.scale.min, q.scale.max
+        self.comps: tuple[str, ...] = q.components
+        self.gidx = tuple(COMPONENT_IDS.index(c) for c in self.comps)
+        items = [q.items_of(c) for c in self.comps]
+        self.items: tuple[tuple[str, ...], ...] = tuple(tuple(it.id for it in its) for its in items)
+        self.reverse = tuple(tuple(it.reverse for it in its) for its in items)
+        self.subs = tuple(replace(q, items=its) for its in items)
+        span = self.hi - self.lo
+        den = 1
+        for ids in self.items:
+            for n in range(1, len(ids) + 1):
+                den = math.lcm(den, n * span)
+        self.den = den
+        self.strong = _ratio(q.bands.strong)
+        self.developing = _ratio(q.bands.developing)
+        self.memos: tuple[dict[tuple[int | None, ...], _Entry], ...] = tuple({} for _ in self.comps)
+        # filled by set_layout for packed codes read from the store
+        self.code_memos: tuple[dict[Any, _Entry], ...] = tuple({} for _ in self.comps)
+        self.extract: tuple[tuple[tuple[int, int], ...], ...] = ()
+        self.offset = 0
+        self.bits = 0
+
+    def entry(self, ci: int, pattern: tuple[int | None, ...]) -> _Entry:
+        """The memo entry of one component's answer pattern (values in item order)."""
+        memo = self.memos[ci]
+        e = memo.get(pattern)
+        if e is None:
+            comp = self.comps[ci]
+            answers = dict(zip(self.items[ci], pattern, strict=True))
+            cs = response_scores(self.subs[ci], answers)[comp]
+            k: int | None = None
+            x: float | None = None
+            if cs.score is not None:
+                scaled = cs.score * self.den
+                if scaled.denominator != 1:  # cannot happen: den holds every denominator
+                    raise AssertionError(f"{comp}: score {cs.score} not a multiple of 1/{self.den}")
+                k, x = scaled.numerator, float(cs.score)
+            row = None
+            if all(v is not None for v in pattern):
+                lo, hi = self.lo, self.hi
+                row = tuple(
+                    lo + hi - v if rev else v
+                    for v, rev in zip(pattern, self.reverse[ci], strict=True)
+                    if v is not None
+                )
+            e = memo[pattern] = [k, x, row, 0]
+        return e
+
+    def entries(self, values: dict[str, int | None]) -> list[_Entry]:
+        """One response's entries, component by component; values maps item id -> value."""
+        out = []
+        for ci, ids in enumerate(self.items):
+            pattern = tuple([values.get(i) for i in ids])
+            e = self.memos[ci].get(pattern)
+            out.append(e if e is not None else self.entry(ci, pattern))
+        return out
+
+    def set_layout(self, layout: CodeLayout) -> None:
+        """Where each component's items sit in the packed codes of CodeLayout."""
+        self.offset, self.bits = layout.offset, layout.bits
+        mask = (1 << layout.bits) - 1
+        self.extract = tuple(
+            tuple((layout.slots[i][0], layout.slots[i][1] * layout.bits) for i in ids)
+            for ids in self.items
+        )
+        self._runs = []
+        for spots in self.extract:
+            cols = {c for c, _ in spots}
+            shifts = [s for _, s in spots]
+            contiguous = len(cols) == 1 and shifts == list(
+                range(shifts[0], shifts[0] + layout.bits * len(shifts), layout.bits)
+            )
+            self._runs.append(
+                (spots[0][0], shifts[0], (1 << (layout.bits * len(spots))) - 1)
+                if contiguous
+                else None
+            )
+        self._mask = mask
+
+    def decode(self, ci: int, cols: tuple[int, ...]) -> tuple[int | None, ...]:
+        mask, off = self._mask, self.offset
+        return tuple(
+            None if (d := (cols[c] >> s) & mask) == 0 else d + off for c, s in self.extract[ci]
+        )
+
+    def coded_entries(self, cols: tuple[int, ...]) -> list[_Entry]:
+        """One response's entries from its packed codes (see CodeLayout)."""
+        out = []
+        for ci, run in enumerate(self._runs):
+            if run is not None:
+                key: Any = (cols[run[0]] >> run[1]) & run[2]
+            else:
+                key = tuple((cols[c] >> s) & self._mask for c, s in self.extract[ci])
+            e = self.code_memos[ci].get(key)
+            if e is None:
+                e = self.code_memos[ci][key] = self.entry(ci, self.decode(ci, cols))
+            out.append(e)
+        return out
+
+
+class CodeLayout:
+    """Packs a response's answers into a few integers, so SQLite can sum them per response.
+
+    Every item id of the questionnaires gets a slot: a column and a position in it. An answer
+    adds (value - offset) << (position x bits) to its column; a missing answer adds nothing, so
+    a slot reading 0 is missing. Items of one component sit side by side, so a component's
+    pattern is one shift and mask. At most 63 bits per column: SQLite's sums never overflow
+    (each item is answered at most once per response).
+    """
+
+    def __init__(self, questionnaires: Iterable[Questionnaire]) -> None:
+        qs = list(questionnaires)
+        lo = min((q.scale.min for q in qs), default=1)
+        hi = max((q.scale.max for q in qs), default=5)
+        self.offset = lo - 1
+        self.bits = max(1, (hi - self.offset).bit_length())
+        per_col = 63 // self.bits
+        self.slots: dict[str, tuple[int, int]] = {}
+        col, pos = 0, 0
+        for q in qs:
+            for comp in q.components:
+                new = [it.id for it in q.items_of(comp) if it.id not in self.slots]
+                new = list(dict.fromkeys(new))
+                if pos and pos + len(new) > per_col:
+                    col, pos = col + 1, 0
+                for item_id in new:
+                    if pos == per_col:
+                        col, pos = col + 1, 0
+                    self.slots[item_id] = (col, pos)
+                    pos += 1
+        self.columns = col + 1
+
+    def weights(self) -> list[tuple[str, int, int]]:
+        """(item id, column, 1 << (position x bits)) for every slot."""
+        return [(i, c, 1 << (p * self.bits)) for i, (c, p) in self.slots.items()]
 
 
 @dataclass
 class Aggregator:
-    """Feed it sessions (add_dataset or add_session); read the statistics with result()."""
+    """Feed it sessions (add_dataset, add_session or add_coded_session); read result()."""
 
     by: str | None = None
     evidence: Evidence = field(default_factory=load_evidence)
@@ -239,18 +418,24 @@ class Aggregator:
     def __post_init__(self) -> None:
         if self.by is not None and self.by not in BY_KEYS:
             raise ValueError(self.by)
-        self._cache = ScoreCache()
+        self._plans: dict[str, ScoredPlan] = {}
         self._seen: set[str] = set()
         self._responses = self._answers = 0
-        self._overall = {c: Moments() for c in COMPONENT_IDS}
-        self._breakdown: dict[str, dict[str, Moments]] = {}
-        self._gaps = {c: Moments() for c in COMPONENT_IDS}
-        self._blind = dict.fromkeys(COMPONENT_IDS, 0)
-        self._alpha: dict[tuple[str, str], AlphaSums] = {}
-        self._alpha_plan: dict[str, list[tuple[str, str, list[tuple[str, bool]]]]] = {}
+        self._overall = [Moments() for _ in COMPONENT_IDS]
+        self._breakdown: dict[str, list[Moments]] = {}
+        self._gaps = [Moments() for _ in COMPONENT_IDS]
+        self._blind = [0] * len(COMPONENT_IDS)
         self._latest: dict[str, dict[str, _Latest]] = {}
         self._trends: dict[tuple[str, str], list[tuple[str, str, TrendPoint]]] = {}
         self._duplicates = 0
+        self._blind_edge = _ratio(BLIND_SPOT_GAP)
+
+    def plan(self, q: Questionnaire) -> ScoredPlan:
+        key = q.content_hash or f"{q.id}:{q.version}"
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = ScoredPlan(q)
+        return plan
 
     def add_dataset(self, data: Dataset) -> None:
         for gid, g in data.groups.items():
@@ -258,91 +443,156 @@ class Aggregator:
         for session in data.sessions:
             self.add_session(session, data.questionnaires[session.questionnaire_hash])
 
-    def _key(self, session: SessionRecord, q: Questionnaire) -> str | None:
+    def _key(self, group_id: str, date: str, q: Questionnaire) -> str | None:
         if self.by is None:
             return None
-        g = self.groups.get(session.group_id)
+        g = self.groups.get(group_id)
         if self.by == "group":
-            return g.name if g else session.group_id[:8]
+            return g.name if g else group_id[:8]
         if self.by == "questionnaire":
             return f"{q.id} v{q.version}"
         if self.by == "month":
-            return session.date[:7]
+            return date[:7]
         value = getattr(g, self.by, None) if g else None
         return value or f"(no {self.by})"
 
-    def _plan(self, q: Questionnaire) -> list[tuple[str, str, list[tuple[str, bool]]]]:
-        plan = self._alpha_plan.get(q.content_hash)
-        if plan is None:
-            label = f"{q.id} v{q.version}"
-            plan = [
-                (comp, label, [(it.id, it.reverse) for it in q.items_of(comp)])
-                for comp in q.components
-            ]
-            self._alpha_plan[q.content_hash] = plan
-        return plan
+    def _first(self, session_id: str) -> bool:
+        if session_id in self._seen:  # the same session from two files counts once
+            self._duplicates += 1
+            return False
+        self._seen.add(session_id)
+        return True
 
     def add_session(self, session: SessionRecord, q: Questionnaire) -> None:
-        if session.id in self._seen:  # the same session from two files counts once
-            self._duplicates += 1
+        if not self._first(session.id):
             return
-        self._seen.add(session.id)
-        key = self._key(session, q)
-        by = None
-        if key is not None:
-            by = self._breakdown.setdefault(key, {c: Moments() for c in COMPONENT_IDS})
-        lo, hi = q.scale.min, q.scale.max
-        plan = self._plan(q)
+        plan = self.plan(q)
         scored = []
         for r in session.responses:
-            values = r.values()
-            self._responses += 1
             self._answers += len(r.answers)
-            scores = self._cache.response(q, values)
-            scored.append((r.role, scores))
-            for comp, cs in scores.items():
-                if cs.score is not None:
-                    x = float(cs.score)
-                    self._overall[comp].add(x)
-                    if by is not None:
-                        by[comp].add(x)
-            for comp, label, items in plan:
-                row = []
-                for item_id, reverse in items:
-                    v = values.get(item_id)
-                    if v is None:
-                        break
-                    row.append(lo + hi - v if reverse else v)
-                else:
-                    sums = self._alpha.get((label, comp))
-                    if sums is None:
-                        sums = self._alpha[(label, comp)] = AlphaSums(len(items))
-                    sums.add(tuple(row))
-        combined = session_scores(q, scored)
-        when = (session.date, session.created_at)
-        latest = self._latest.setdefault(session.group_id, {})
-        components: dict[str, float | None] = {}
-        for comp, sc in combined.items():
-            components[comp] = None if sc.score is None else float(sc.score)
-            if sc.score is not None:
-                prev = latest.get(comp)
-                if prev is None or when >= prev.when:
-                    latest[comp] = _Latest(when, sc.score, sc.band)
-            gap = sc.gap
-            if gap is not None:
-                self._gaps[comp].add(float(gap))
-                if abs(gap) >= BLIND_SPOT_GAP:
-                    self._blind[comp] += 1
-        values = [v for v in components.values() if v is not None]
-        point = TrendPoint(
-            session.date, session.id, sum(values) / len(values) if values else None, components
-        )
-        self._trends.setdefault((session.group_id, q.id), []).append(
-            (session.date, session.created_at, point)
+            scored.append((r.role, plan.entries({item: v for item, v, _ in r.answers})))
+        self._add_scored(
+            session.id, session.group_id, session.date, session.created_at, plan, scored
         )
 
+    def add_coded_session(
+        self,
+        row: tuple[Any, ...],
+        plan: ScoredPlan,
+        responses: Iterable[tuple[str, int, tuple[int, ...]]],
+    ) -> None:
+        """A session row (id, group_id, date, created_at) and its responses in order as
+        (role, number of answers, packed codes from CodeLayout; plan.set_layout first)."""
+        session_id, group_id, date, created_at = row
+        if not self._first(session_id):
+            return
+        scored = []
+        for role, answers, cols in responses:
+            self._answers += answers
+            scored.append((role, plan.coded_entries(cols)))
+        self._add_scored(session_id, group_id, date, created_at, plan, scored)
+
+    def _add_scored(
+        self,
+        session_id: str,
+        group_id: str,
+        date: str,
+        created_at: str,
+        plan: ScoredPlan,
+        scored: list[tuple[str, list[_Entry]]],
+    ) -> None:
+        """scoring.session_scores over memo entries, in exact integers; statistics updated."""
+        q = plan.q
+        key = self._key(group_id, date, q)
+        by = None
+        if key is not None:
+            by = self._breakdown.get(key)
+            if by is None:
+                by = self._breakdown[key] = [Moments() for _ in COMPONENT_IDS]
+        overall = self._overall
+        gidx = plan.gidx
+        nc = len(gidx)
+        tot, cnt = [0] * nc, [0] * nc
+        fac_sum, fac_n, mem_sum, mem_n = [0] * nc, [0] * nc, [0] * nc, [0] * nc
+        self._responses += len(scored)
+        for role, entries in scored:
+            is_fac, is_mem = role == "facilitator", role == "member"
+            for ci, e in enumerate(entries):
+                e[3] += 1
+                k = e[0]
+                if k is None:
+                    continue
+                x = e[1]
+                m = overall[gidx[ci]]
+                m.n += 1
+                m.s += x
+                m.ss += x * x
+                if by is not None:
+                    m = by[gidx[ci]]
+                    m.n += 1
+                    m.s += x
+                    m.ss += x * x
+                tot[ci] += k
+                cnt[ci] += 1
+                if is_fac:
+                    fac_sum[ci] += k
+                    fac_n[ci] += 1
+                elif is_mem:
+                    mem_sum[ci] += k
+                    mem_n[ci] += 1
+        den = plan.den
+        sn, sd = plan.strong
+        dn, dd = plan.developing
+        bn, bd = self._blind_edge
+        when = (date, created_at)
+        latest = self._latest.setdefault(group_id, {})
+        components: dict[str, float | None] = {}
+        for ci, comp in enumerate(plan.comps):
+            n = cnt[ci]
+            if n:
+                t, d = tot[ci], n * den
+                components[comp] = t / d  # int / int: correctly rounded, as float(Fraction)
+                if t * sd >= sn * d:
+                    band_ = STRONG
+                elif t * dd >= dn * d:
+                    band_ = DEVELOPING
+                else:
+                    band_ = MISSING
+                prev = latest.get(comp)
+                if prev is None or when >= prev.when:
+                    latest[comp] = _Latest(when, t, d, band_)
+            else:
+                components[comp] = None
+            nf, nm = fac_n[ci], mem_n[ci]
+            if nf and nm:
+                gap_num = fac_sum[ci] * nm - mem_sum[ci] * nf
+                gap_den = nf * nm * den
+                self._gaps[gidx[ci]].add(gap_num / gap_den)
+                if abs(gap_num) * bd >= bn * gap_den:
+                    self._blind[gidx[ci]] += 1
+        values = [v for v in components.values() if v is not None]
+        point = TrendPoint(
+            date, session_id, sum(values) / len(values) if values else None, components
+        )
+        self._trends.setdefault((group_id, q.id), []).append((date, created_at, point))
+
+    def _alpha_sums(self) -> dict[tuple[str, str], AlphaSums]:
+        """Integer sums over complete cases: the memo entries weighted by how often they came."""
+        out: dict[tuple[str, str], AlphaSums] = {}
+        for plan in self._plans.values():
+            for ci, memo in enumerate(plan.memos):
+                for e in memo.values():
+                    row, times = e[2], e[3]
+                    if row is None or not times:
+                        continue
+                    sums = out.get((plan.label, plan.comps[ci]))
+                    if sums is None:
+                        sums = out[(plan.label, plan.comps[ci])] = AlphaSums(len(row))
+                    sums.add(row, times)
+        return out
+
     def result(self) -> Aggregate:
-        overall = {c: m.result() for c, m in self._overall.items()}
+        overall = {c: self._overall[i].result() for i, c in enumerate(COMPONENT_IDS)}
         missing = []
         for comp in COMPONENT_IDS:
             have = [g[comp] for g in self._latest.values() if comp in g]
@@ -350,22 +600,17 @@ class Aggregator:
             missing.append(
                 MissingShare(comp, len(have), n_missing, n_missing / len(have) if have else None)
             )
-        per_group = [
-            benefit_support(
-                {c: x.score for c, x in latest.items()},
-                {c: x.band for c, x in latest.items()},
-                self.evidence,
-            )
-            for latest in self._latest.values()
-        ]
+        fast = _GroupBenefits(self.evidence)
+        per_group = [fast.supports(latest) for latest in self._latest.values()]
         benefits = []
         for i, ben in enumerate(BENEFIT_IDS):
             counts = dict.fromkeys(BENEFIT_BANDS, 0)
             support = Moments()
             for supports in per_group:
-                counts[supports[i].band] += 1
-                if supports[i].support is not None:
-                    support.add(float(supports[i].support))
+                band_, value = supports[i]
+                counts[band_] += 1
+                if value is not None:
+                    support.add(value)
             benefits.append(BenefitDistribution(ben, len(per_group), counts, support.result()))
         pooled_scores = {c: Fraction(m.mean) for c, m in overall.items() if m.mean is not None}
         pooled = benefit_support(
@@ -390,7 +635,7 @@ class Aggregator:
             trends.append(Trend(gid, g.name if g else gid[:8], qid, tuple(p[2] for p in points)))
         trends.sort(key=lambda t: (t.group.casefold(), t.questionnaire))
         alphas = []
-        for (label, comp), sums in sorted(self._alpha.items()):
+        for (label, comp), sums in sorted(self._alpha_sums().items()):
             value = sums.alpha() if sums.n >= ALPHA_MIN_N else None
             alphas.append(Alpha(label, comp, sums.k, sums.n, value))
         notes = list(self.notes)
@@ -406,17 +651,82 @@ class Aggregator:
             answers=self._answers,
             components=overall,
             breakdown={
-                k: {c: m.result() for c, m in v.items()} for k, v in sorted(self._breakdown.items())
+                k: {c: v[i].result() for i, c in enumerate(COMPONENT_IDS)}
+                for k, v in sorted(self._breakdown.items())
             },
             missing=tuple(missing),
             benefits=tuple(benefits),
             pooled_benefits=tuple(pooled),
             heatmap=tuple(heat),
-            gaps=tuple(Gap(c, self._gaps[c].result(), self._blind[c]) for c in COMPONENT_IDS),
+            gaps=tuple(
+                Gap(c, self._gaps[i].result(), self._blind[i]) for i, c in enumerate(COMPONENT_IDS)
+            ),
             trends=tuple(trends),
             alpha=tuple(alphas),
             notes=tuple(notes),
         )
+
+
+class _GroupBenefits:
+    """evidence.benefit_support's support and band for a group's latest scores, in integers.
+
+    support = sum(w S) / sum(w) over scored components; insufficient when they carry less than
+    half the benefit's weight. With S = num / den and w = a / b, everything is put over one
+    common denominator, the band is found by cross-multiplication and the float by one
+    correctly rounded integer division: the same results as the Fraction arithmetic.
+    """
+
+    def __init__(self, evidence: Evidence) -> None:
+        self.ev = evidence
+        self.wden = math.lcm(
+            *(evidence.weight(c, b).denominator for c in COMPONENT_IDS for b in BENEFIT_IDS)
+        )
+        # benefit -> component -> integer weight x wden
+        self.wint = [
+            {c: int(evidence.weight(c, b) * self.wden) for c in COMPONENT_IDS} for b in BENEFIT_IDS
+        ]
+        self.total = [
+            sum((evidence.weight(c, b) for c in COMPONENT_IDS), Fraction(0)) for b in BENEFIT_IDS
+        ]
+        self.likely = _ratio(BENEFIT_LIKELY)
+        self.possible = _ratio(BENEFIT_POSSIBLE)
+        self._weights: dict[tuple[str, ...], list[tuple[int, int] | None]] = {}
+
+    def _scored_weights(self, comps: tuple[str, ...]) -> list[tuple[int, int] | None]:
+        """Per benefit: the scored weight as (num, den) when sufficient, else None."""
+        found = self._weights.get(comps)
+        if found is None:
+            found = []
+            for i, ben in enumerate(BENEFIT_IDS):
+                w = sum((self.ev.weight(c, ben) for c in comps), Fraction(0))
+                found.append(_ratio(w) if w > 0 and w * 2 >= self.total[i] else None)
+            self._weights[comps] = found
+        return found
+
+    def supports(self, latest: dict[str, _Latest]) -> list[tuple[str, float | None]]:
+        comps = tuple(c for c in COMPONENT_IDS if c in latest)
+        common = math.lcm(*(latest[c].den for c in comps)) if comps else 1
+        nums = {c: latest[c].num * (common // latest[c].den) for c in comps}
+        ln, ld = self.likely
+        pn, pd = self.possible
+        out: list[tuple[str, float | None]] = []
+        for i, sw in enumerate(self._scored_weights(comps)):
+            if sw is None:
+                out.append((BENEFIT_INSUFFICIENT, None))
+                continue
+            wint = self.wint[i]
+            total = sum(wint[c] * nums[c] for c in comps)
+            # support = total / (common x wden) / (swn / swd)
+            num = total * sw[1]
+            den = common * self.wden * sw[0]
+            if num * ld >= ln * den:
+                band_ = LIKELY
+            elif num * pd >= pn * den:
+                band_ = POSSIBLE
+            else:
+                band_ = UNLIKELY
+            out.append((band_, num / den))
+        return out
 
 
 def aggregate(datasets: Iterable[Dataset], by: str | None = None) -> Aggregate:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from .aggregate import Aggregate, Aggregator
+from .aggregate import Aggregate, Aggregator, CodeLayout
 from .errors import InputError
 from .exports.importing import MAX_BYTES, BundleRejected, read_bundle
-from .exports.records import read_store
+from .questionnaires import from_document
 from .store import Store
 
 
@@ -31,6 +33,40 @@ def aggregate_files(
 
 
 def aggregate_store(store: Store, by: str | None = None) -> Aggregate:
+    """The same statistics as aggregate_files over an export of the whole store, computed with
+    SQLite summing each response's answers into packed codes (see CodeLayout), so Python sees
+    one row per response instead of one per answer."""
     agg = Aggregator(by=by)
-    agg.add_dataset(read_store(store))
+    for g in store.export_groups():
+        agg.groups.setdefault(g.id, g)
+    questionnaires = {}
+    for h, doc in store.questionnaire_documents().items():
+        q = from_document(doc, source=f"store:{h[:12]}")
+        questionnaires[h] = q if q.content_hash else replace(q, content_hash=h)
+    layout = CodeLayout(questionnaires.values())
+    plans = {}
+    for h, q in questionnaires.items():
+        plans[h] = agg.plan(q)
+        plans[h].set_layout(layout)
+    sessions, responses, codes = store.aggregate_rows(
+        layout.weights(), layout.columns, layout.offset
+    )
+    packed: dict[str, tuple[int, tuple[int, ...]]] = {row[0]: (row[1], row[2:]) for row in codes}
+    del codes
+    none = (0, (0,) * layout.columns)
+    by_session: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
+    for session_id, role, response_id in responses:
+        answers, cols = packed.get(response_id, none)
+        found = by_session.get(session_id)
+        if found is None:
+            found = by_session[session_id] = []
+        found.append((role, answers, cols))
+    del responses, packed
+    empty: list[Any] = []
+    for session_id, group_id, date, created_at, h in sessions:
+        agg.add_coded_session(
+            (session_id, group_id, date, created_at),
+            plans[h],
+            by_session.get(session_id, empty),
+        )
     return agg.result()

@@ -610,6 +610,54 @@ class Store:
         )
         return tuple(rows[0]), [tuple(r) for r in answers]
 
+    def aggregate_rows(
+        self, weights: list[tuple[str, int, int]], columns: int, offset: int
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """What magcheck.aggregate needs, read in one snapshot with SQLite doing the heavy part.
+
+        weights: (item_id, column, weight) per item (magcheck.aggregate.CodeLayout). Returns
+        sessions (id, group_id, date, created_at, questionnaire_hash) oldest first as in
+        export_session_rows; responses (session_id, role, id) in each session's export order;
+        and one row per response with answers: (response_id, number of answers, then for each
+        column the sum of (value - offset) x weight over its non-null answers).
+        """
+        cols = ", ".join(f"w{i} INTEGER NOT NULL" for i in range(columns))
+        sums = ", ".join(
+            f"coalesce(sum(m.w{i} * (a.value - {int(offset)})), 0)" for i in range(columns)
+        )
+        rows = [
+            (item, *(weight if c == col else 0 for c in range(columns)))
+            for item, col, weight in weights
+        ]
+        db = self.db
+        try:
+            db.execute("DROP TABLE IF EXISTS temp.aggregate_slots")
+            db.execute(f"CREATE TEMP TABLE aggregate_slots (item_id TEXT PRIMARY KEY, {cols})")
+            db.executemany(f"INSERT INTO temp.aggregate_slots VALUES (?{', ?' * columns})", rows)
+            cursor = db.cursor()
+            cursor.row_factory = None
+            db.execute("BEGIN")
+            try:
+                sessions = cursor.execute(
+                    "SELECT id, group_id, date, created_at, questionnaire_hash FROM sessions"
+                    " ORDER BY date, created_at, id"
+                ).fetchall()
+                responses = cursor.execute(
+                    "SELECT session_id, role, id FROM responses"
+                    " ORDER BY session_id, started_at, rowid"
+                ).fetchall()
+                codes = cursor.execute(
+                    f"SELECT a.response_id, count(*), {sums} FROM answers a"
+                    " LEFT JOIN temp.aggregate_slots m ON m.item_id = a.item_id"
+                    " GROUP BY a.response_id"
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+            db.execute("DROP TABLE temp.aggregate_slots")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
+        return sessions, responses, codes
+
     def existing_ids(self, table: str, ids: list[str]) -> set[str]:
         """Which of these ids are already in sessions, responses or groups."""
         if table not in ("sessions", "responses", "groups"):
