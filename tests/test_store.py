@@ -145,3 +145,18 @@ def test_two_processes_writing_at_once_never_corrupt_the_store(tmp_path, bundled
         rows = store.session_answers(store.session(session.id))
         assert len(rows) == 80
         assert all(len(answers) == 16 and r.complete for r, answers in rows)
+
+
+def test_a_member_round_stays_in_progress_until_it_is_ended(store, bundled):
+    session = store.create_session(store.add_group("G"), bundled["member"], "en")
+    store.set_session_mode(session, "round")
+    for code in ("M1", "M2"):
+        r = store.start_response(session, "member", code)
+        store.record_answers(r, {it.id: 4 for it in bundled["member"].items})
+        store.complete_response(r)
+    # every member so far has finished, but the facilitator has not ended the round
+    assert store.session(session.id).status == "in progress"
+    store.close_session(session)
+    assert store.session(session.id).status == "complete"
+    with pytest.raises(InputError, match="mode 'party'"):
+        store.set_session_mode(session, "party")

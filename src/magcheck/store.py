@@ -71,6 +71,9 @@ MIGRATIONS: dict[int, str] = {
     """,
 }
 
+ROUND_MODE = "round"
+SESSION_MODES = ("facilitator", ROUND_MODE)
+
 _CODE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
 
 
@@ -117,10 +120,14 @@ class Session:
     closed_at: str | None
     respondents: int = 0
     unfinished: int = 0
+    mode: str | None = None  # "round" for a member round the app runs until it is ended
 
     @property
     def status(self) -> str:
+        """In progress while someone is mid-way, nobody has answered, or a round is not ended."""
         if self.respondents == 0 or self.unfinished > 0:
+            return "in progress"
+        if self.mode == ROUND_MODE and self.closed_at is None:
             return "in progress"
         return "complete"
 
@@ -328,7 +335,8 @@ class Store:
         SELECT s.*, g.name AS group_name,
                (SELECT COUNT(*) FROM responses r WHERE r.session_id = s.id) AS respondents,
                (SELECT COUNT(*) FROM responses r WHERE r.session_id = s.id
-                 AND r.completed_at IS NULL) AS unfinished
+                 AND r.completed_at IS NULL) AS unfinished,
+               (SELECT value FROM meta WHERE key = 'session_mode:' || s.id) AS mode
         FROM sessions s JOIN groups g ON g.id = s.group_id
     """
 
@@ -347,6 +355,7 @@ class Store:
             closed_at=r["closed_at"],
             respondents=r["respondents"],
             unfinished=r["unfinished"],
+            mode=r["mode"],
         )
 
     def create_session(
@@ -411,6 +420,12 @@ class Store:
             ),
         )
         return self._session(rows[0]) if rows else None
+
+    def set_session_mode(self, session: Session, mode: str) -> None:
+        """How the app runs a session: 'facilitator' (one respondent) or 'round' (pass the device)."""
+        if mode not in SESSION_MODES:
+            raise InputError(f"mode '{mode}' is not one of {', '.join(SESSION_MODES)}")
+        self.set_meta(f"session_mode:{session.id}", mode)
 
     def close_session(self, session: Session) -> None:
         with self.tx() as db:

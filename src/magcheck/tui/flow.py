@@ -18,23 +18,18 @@ MODES: tuple[Mode, ...] = (FACILITATOR, ROUND)
 RECENT_SESSIONS = 20  # the home screen lists this many; enough to resume, cheap to query
 
 
-def _mode_key(session: Session) -> str:
-    return f"tui_mode:{session.id}"
-
-
 def remember_mode(store: Store, session: Session, mode: Mode) -> None:
-    store.set_meta(_mode_key(session), mode)
+    store.set_session_mode(session, mode)
 
 
-def saved_mode(store: Store, session: Session) -> Mode | None:
+def saved_mode(session: Session) -> Mode | None:
     """The mode chosen when the app started the session; None for sessions made by the CLI."""
-    saved = store.get_meta(_mode_key(session))
-    return saved if saved in MODES else None  # type: ignore[return-value]
+    return session.mode if session.mode in MODES else None  # type: ignore[return-value]
 
 
 def session_mode(store: Store, session: Session, q: Questionnaire | None = None) -> Mode:
     """The mode chosen when the session was started; for sessions made elsewhere, a guess."""
-    saved = saved_mode(store, session)
+    saved = saved_mode(session)
     if saved is not None:
         return saved
     if q is None:
@@ -44,13 +39,6 @@ def session_mode(store: Store, session: Session, q: Questionnaire | None = None)
 
 def role_for(mode: Mode) -> str:
     return "member" if mode == ROUND else "facilitator"
-
-
-def is_open(store: Store, session: Session) -> bool:
-    """Still to be finished: someone is mid-way, nobody has answered, or a round not yet ended."""
-    if session.status == "in progress":
-        return True
-    return session.closed_at is None and saved_mode(store, session) == ROUND
 
 
 @dataclass(frozen=True)
@@ -68,7 +56,7 @@ class Next:
 def resume(store: Store, session: Session) -> Next:
     """Pick up a session exactly where it stopped."""
     q = store.questionnaire(session.questionnaire_hash)
-    saved = saved_mode(store, session)
+    saved = saved_mode(session)
     mode = session_mode(store, session, q)
     unfinished = [r for r in store.responses(session) if not r.complete]
     if unfinished:

@@ -137,7 +137,7 @@ class HomeScreen(Screen[None]):
                     s.questionnaire_id,
                     str(s.respondents),
                     t(
-                        f"tui.status.{'in_progress' if flow.is_open(store, s) else 'complete'}",
+                        f"tui.status.{'in_progress' if s.status == 'in progress' else 'complete'}",
                         lang,
                     ),
                 ),
