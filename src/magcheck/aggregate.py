@@ -11,9 +11,12 @@ Scores come from the core rule (scoring.py, exact fractions); floats only for th
 from __future__ import annotations
 
 import math
+import operator
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import reduce
 from typing import Any
 
 from .evidence import (
@@ -95,6 +98,15 @@ class Moments:
         sd = math.sqrt(max(0.0, (self.ss - self.s * self.s / n) / (n - 1)))
         half = t975(n - 1) * sd / math.sqrt(n)
         return MeanCI(n, mean, sd, mean - half, mean + half)
+
+
+def _moments(values: list[float]) -> MeanCI:
+    """Moments fed with values in order (the same float sums, in C loops)."""
+    m = Moments()
+    m.n = len(values)
+    m.s = reduce(operator.add, values, 0.0)
+    m.ss = reduce(operator.add, map(operator.mul, values, values), 0.0)
+    return m.result()
 
 
 def mean_ci(values: Iterable[float]) -> MeanCI:
@@ -250,9 +262,9 @@ def _ratio(x: Fraction | int | float) -> tuple[int, int]:
     return f.numerator, f.denominator
 
 
-# A memoised answer pattern of one component: [score x den (int) or None, float score or None,
-# the reverse-scored values when every item is answered (for alpha) or None, times seen].
-_Entry = list[Any]
+# A memoised answer pattern of one component: (score x den (int) or None, float score or None,
+# the reverse-scored values when every item is answered (for alpha) or None).
+_Entry = tuple[Any, ...]
 
 
 class ScoredPlan:
@@ -288,6 +300,8 @@ class ScoredPlan:
         # filled by set_layout for packed codes read from the store
         self.code_memos: tuple[dict[Any, _Entry], ...] = tuple({} for _ in self.comps)
         self.extract: tuple[tuple[tuple[int, int], ...], ...] = ()
+        # every entry scored, component by component (alpha counts them in result())
+        self.seen: tuple[list[_Entry], ...] = tuple([] for _ in self.comps)
         self.offset = 0
         self.bits = 0
 
@@ -314,7 +328,7 @@ class ScoredPlan:
                     for v, rev in zip(pattern, self.reverse[ci], strict=True)
                     if v is not None
                 )
-            e = memo[pattern] = [k, x, row, 0]
+            e = memo[pattern] = (k, x, row)
         return e
 
     def entries(self, values: dict[str, int | None]) -> list[_Entry]:
@@ -348,25 +362,25 @@ class ScoredPlan:
             )
         self._mask = mask
 
-    def decode(self, ci: int, cols: tuple[int, ...]) -> tuple[int | None, ...]:
-        mask, off = self._mask, self.offset
-        return tuple(
-            None if (d := (cols[c] >> s) & mask) == 0 else d + off for c, s in self.extract[ci]
-        )
-
-    def coded_entries(self, cols: tuple[int, ...]) -> list[_Entry]:
-        """One response's entries from its packed codes (see CodeLayout)."""
-        out = []
-        for ci, run in enumerate(self._runs):
+    def coded_column(self, ci: int, packed: list[tuple[int, ...]]) -> list[_Entry]:
+        """Component ci's entries for many responses' packed codes (see CodeLayout)."""
+        run = self._runs[ci]
+        keys: list[Any]
+        if run is not None:
+            col, shift, mask = run
+            keys = [(cols[col] >> shift) & mask for cols in packed]
+        else:
+            spots, mask = self.extract[ci], self._mask
+            keys = [tuple((cols[c] >> s) & mask for c, s in spots) for cols in packed]
+        memo = self.code_memos[ci]
+        for key in set(keys).difference(memo):
             if run is not None:
-                key: Any = (cols[run[0]] >> run[1]) & run[2]
+                digits = [(key >> (self.bits * j)) & self._mask for j in range(len(self.items[ci]))]
             else:
-                key = tuple((cols[c] >> s) & self._mask for c, s in self.extract[ci])
-            e = self.code_memos[ci].get(key)
-            if e is None:
-                e = self.code_memos[ci][key] = self.entry(ci, self.decode(ci, cols))
-            out.append(e)
-        return out
+                digits = list(key)
+            pattern = tuple(None if d == 0 else d + self.offset for d in digits)
+            memo[key] = self.entry(ci, pattern)
+        return list(map(memo.__getitem__, keys))
 
 
 class CodeLayout:
@@ -421,9 +435,9 @@ class Aggregator:
         self._plans: dict[str, ScoredPlan] = {}
         self._seen: set[str] = set()
         self._responses = self._answers = 0
-        self._overall = [Moments() for _ in COMPONENT_IDS]
-        self._breakdown: dict[str, list[Moments]] = {}
-        self._gaps = [Moments() for _ in COMPONENT_IDS]
+        self._overall_xs: list[list[float]] = [[] for _ in COMPONENT_IDS]
+        self._breakdown: dict[str, list[list[float]]] = {}
+        self._gap_xs: list[list[float]] = [[] for _ in COMPONENT_IDS]
         self._blind = [0] * len(COMPONENT_IDS)
         self._latest: dict[str, dict[str, _Latest]] = {}
         self._trends: dict[tuple[str, str], list[tuple[str, str, TrendPoint]]] = {}
@@ -467,30 +481,55 @@ class Aggregator:
         if not self._first(session.id):
             return
         plan = self.plan(q)
-        scored = []
+        rows = []
         for r in session.responses:
             self._answers += len(r.answers)
-            scored.append((r.role, plan.entries({item: v for item, v, _ in r.answers})))
+            rows.append(plan.entries({item: v for item, v, _ in r.answers}))
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(plan.comps)
+        for seen, column in zip(plan.seen, columns, strict=True):
+            seen.extend(column)
+        roles = [r.role for r in session.responses]
         self._add_scored(
-            session.id, session.group_id, session.date, session.created_at, plan, scored
+            session.id, session.group_id, session.date, session.created_at, plan, roles, columns
         )
 
-    def add_coded_session(
+    def add_coded_sessions(
         self,
-        row: tuple[Any, ...],
-        plan: ScoredPlan,
-        responses: Iterable[tuple[str, int, tuple[int, ...]]],
+        sessions: Iterable[tuple[str, str, str, str, ScoredPlan]],
+        responses: dict[str, list[tuple[str, int, tuple[int, ...]]]],
     ) -> None:
-        """A session row (id, group_id, date, created_at) and its responses in order as
-        (role, number of answers, packed codes from CodeLayout; plan.set_layout first)."""
-        session_id, group_id, date, created_at = row
-        if not self._first(session_id):
-            return
-        scored = []
-        for role, answers, cols in responses:
-            self._answers += answers
-            scored.append((role, plan.coded_entries(cols)))
-        self._add_scored(session_id, group_id, date, created_at, plan, scored)
+        """Sessions (id, group_id, date, created_at, plan) in order, with their responses in
+        order as (role, number of answers, packed codes from CodeLayout; plan.set_layout
+        first). Each component's patterns are looked up for all responses at once."""
+        todo = []
+        packed: dict[int, list[tuple[int, ...]]] = {}
+        for row in sessions:
+            if not self._first(row[0]):
+                continue
+            plan = row[4]
+            mine = responses.get(row[0], [])
+            codes = packed.setdefault(id(plan), [])
+            todo.append((row, mine, len(codes)))
+            codes.extend(cols for _, _, cols in mine)
+            self._answers += sum(n for _, n, _ in mine)
+        plans = {id(p): p for p in self._plans.values()}
+        columns = {}
+        for key, codes in packed.items():
+            plan = plans[key]
+            columns[key] = [plan.coded_column(ci, codes) for ci in range(len(plan.comps))]
+            for seen, column in zip(plan.seen, columns[key], strict=True):
+                seen.extend(column)
+        for (session_id, group_id, date, created_at, plan), mine, start in todo:
+            end = start + len(mine)
+            self._add_scored(
+                session_id,
+                group_id,
+                date,
+                created_at,
+                plan,
+                [role for role, _, _ in mine],
+                [column[start:end] for column in columns[id(plan)]],
+            )
 
     def _add_scored(
         self,
@@ -499,47 +538,26 @@ class Aggregator:
         date: str,
         created_at: str,
         plan: ScoredPlan,
-        scored: list[tuple[str, list[_Entry]]],
+        roles: list[str],
+        columns: list[Any],
     ) -> None:
-        """scoring.session_scores over memo entries, in exact integers; statistics updated."""
+        """scoring.session_scores over memo entries, in exact integers; statistics updated.
+
+        roles: the responses' roles in order; columns: per component of the plan, the
+        responses' memo entries in the same order. Respondent scores reach the pooled means in
+        the order the responses came (float sums depend on it): collected per component here,
+        summed in result().
+        """
         q = plan.q
         key = self._key(group_id, date, q)
         by = None
         if key is not None:
             by = self._breakdown.get(key)
             if by is None:
-                by = self._breakdown[key] = [Moments() for _ in COMPONENT_IDS]
-        overall = self._overall
-        gidx = plan.gidx
-        nc = len(gidx)
-        tot, cnt = [0] * nc, [0] * nc
-        fac_sum, fac_n, mem_sum, mem_n = [0] * nc, [0] * nc, [0] * nc, [0] * nc
-        self._responses += len(scored)
-        for role, entries in scored:
-            is_fac, is_mem = role == "facilitator", role == "member"
-            for ci, e in enumerate(entries):
-                e[3] += 1
-                k = e[0]
-                if k is None:
-                    continue
-                x = e[1]
-                m = overall[gidx[ci]]
-                m.n += 1
-                m.s += x
-                m.ss += x * x
-                if by is not None:
-                    m = by[gidx[ci]]
-                    m.n += 1
-                    m.s += x
-                    m.ss += x * x
-                tot[ci] += k
-                cnt[ci] += 1
-                if is_fac:
-                    fac_sum[ci] += k
-                    fac_n[ci] += 1
-                elif is_mem:
-                    mem_sum[ci] += k
-                    mem_n[ci] += 1
+                by = self._breakdown[key] = [[] for _ in COMPONENT_IDS]
+        self._responses += len(roles)
+        fac = [i for i, role in enumerate(roles) if role == "facilitator"]
+        mem = [i for i, role in enumerate(roles) if role == "member"]
         den = plan.den
         sn, sd = plan.strong
         dn, dd = plan.developing
@@ -547,29 +565,38 @@ class Aggregator:
         when = (date, created_at)
         latest = self._latest.setdefault(group_id, {})
         components: dict[str, float | None] = {}
-        for ci, comp in enumerate(plan.comps):
-            n = cnt[ci]
-            if n:
-                t, d = tot[ci], n * den
-                components[comp] = t / d  # int / int: correctly rounded, as float(Fraction)
-                if t * sd >= sn * d:
-                    band_ = STRONG
-                elif t * dd >= dn * d:
-                    band_ = DEVELOPING
-                else:
-                    band_ = MISSING
-                prev = latest.get(comp)
-                if prev is None or when >= prev.when:
-                    latest[comp] = _Latest(when, t, d, band_)
-            else:
+        overall, gaps = self._overall_xs, self._gap_xs
+        for ci, column in enumerate(columns):
+            comp, g = plan.comps[ci], plan.gidx[ci]
+            ks = [e[0] for e in column if e[0] is not None]
+            if not ks:
                 components[comp] = None
-            nf, nm = fac_n[ci], mem_n[ci]
-            if nf and nm:
-                gap_num = fac_sum[ci] * nm - mem_sum[ci] * nf
-                gap_den = nf * nm * den
-                self._gaps[gidx[ci]].add(gap_num / gap_den)
-                if abs(gap_num) * bd >= bn * gap_den:
-                    self._blind[gidx[ci]] += 1
+                continue
+            xs = [e[1] for e in column if e[0] is not None]
+            overall[g].extend(xs)
+            if by is not None:
+                by[g].extend(xs)
+            t, d = sum(ks), len(ks) * den
+            components[comp] = t / d  # int / int: correctly rounded, as float(Fraction)
+            if t * sd >= sn * d:
+                band_ = STRONG
+            elif t * dd >= dn * d:
+                band_ = DEVELOPING
+            else:
+                band_ = MISSING
+            prev = latest.get(comp)
+            if prev is None or when >= prev.when:
+                latest[comp] = _Latest(when, t, d, band_)
+            if fac and mem:
+                fk = [k for i in fac if (k := column[i][0]) is not None]
+                mk = [k for i in mem if (k := column[i][0]) is not None]
+                if fk and mk:
+                    nf, nm = len(fk), len(mk)
+                    gap_num = sum(fk) * nm - sum(mk) * nf
+                    gap_den = nf * nm * den
+                    gaps[g].append(gap_num / gap_den)
+                    if abs(gap_num) * bd >= bn * gap_den:
+                        self._blind[g] += 1
         values = [v for v in components.values() if v is not None]
         point = TrendPoint(
             date, session_id, sum(values) / len(values) if values else None, components
@@ -577,22 +604,23 @@ class Aggregator:
         self._trends.setdefault((group_id, q.id), []).append((date, created_at, point))
 
     def _alpha_sums(self) -> dict[tuple[str, str], AlphaSums]:
-        """Integer sums over complete cases: the memo entries weighted by how often they came."""
+        """Integer sums over complete cases: each memo entry weighted by how often it came."""
         out: dict[tuple[str, str], AlphaSums] = {}
         for plan in self._plans.values():
             for ci, memo in enumerate(plan.memos):
+                times = Counter(map(id, plan.seen[ci]))
                 for e in memo.values():
-                    row, times = e[2], e[3]
-                    if row is None or not times:
+                    row, n = e[2], times.get(id(e), 0)
+                    if row is None or not n:
                         continue
                     sums = out.get((plan.label, plan.comps[ci]))
                     if sums is None:
                         sums = out[(plan.label, plan.comps[ci])] = AlphaSums(len(row))
-                    sums.add(row, times)
+                    sums.add(row, n)
         return out
 
     def result(self) -> Aggregate:
-        overall = {c: self._overall[i].result() for i, c in enumerate(COMPONENT_IDS)}
+        overall = {c: _moments(self._overall_xs[i]) for i, c in enumerate(COMPONENT_IDS)}
         missing = []
         for comp in COMPONENT_IDS:
             have = [g[comp] for g in self._latest.values() if comp in g]
@@ -651,7 +679,7 @@ class Aggregator:
             answers=self._answers,
             components=overall,
             breakdown={
-                k: {c: v[i].result() for i, c in enumerate(COMPONENT_IDS)}
+                k: {c: _moments(v[i]) for i, c in enumerate(COMPONENT_IDS)}
                 for k, v in sorted(self._breakdown.items())
             },
             missing=tuple(missing),
@@ -659,7 +687,8 @@ class Aggregator:
             pooled_benefits=tuple(pooled),
             heatmap=tuple(heat),
             gaps=tuple(
-                Gap(c, self._gaps[i].result(), self._blind[i]) for i, c in enumerate(COMPONENT_IDS)
+                Gap(c, _moments(self._gap_xs[i]), self._blind[i])
+                for i, c in enumerate(COMPONENT_IDS)
             ),
             trends=tuple(trends),
             alpha=tuple(alphas),

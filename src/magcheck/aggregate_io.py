@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from .aggregate import Aggregate, Aggregator, CodeLayout
 from .errors import InputError
@@ -62,11 +61,8 @@ def aggregate_store(store: Store, by: str | None = None) -> Aggregate:
             found = by_session[session_id] = []
         found.append((role, answers, cols))
     del responses, packed
-    empty: list[Any] = []
-    for session_id, group_id, date, created_at, h in sessions:
-        agg.add_coded_session(
-            (session_id, group_id, date, created_at),
-            plans[h],
-            by_session.get(session_id, empty),
-        )
+    agg.add_coded_sessions(
+        ((sid, gid, date, created, plans[h]) for sid, gid, date, created, h in sessions),
+        by_session,
+    )
     return agg.result()

@@ -427,9 +427,9 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
         text = to_csv(result)
     elif args.format == "json":
-        from .aggregate_render import to_data
+        from .aggregate_render import to_json
 
-        text = json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+        text = to_json(result) + "\n"
     else:
         from .aggregate_html import to_html
 
