@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from magcheck.aggregate import Aggregator, CodeLayout, ScoredPlan, _GroupBenefits, _Latest
 from magcheck.aggregate_io import aggregate_store
-from magcheck.aggregate_render import to_data, to_json
+from magcheck.aggregate_json import to_data, to_json
 from magcheck.evidence import benefit_support, load_evidence
 from magcheck.exports.records import Dataset, ResponseRecord, SessionRecord, read_store
 from magcheck.model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale

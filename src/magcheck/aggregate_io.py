@@ -7,15 +7,18 @@ from pathlib import Path
 
 from .aggregate import Aggregate, Aggregator, CodeLayout
 from .errors import InputError
-from .exports.importing import MAX_BYTES, BundleRejected, read_bundle
 from .questionnaires import from_document
 from .store import Store
 
 
 def aggregate_files(
-    paths: list[Path], by: str | None = None, max_bytes: int = MAX_BYTES
+    paths: list[Path], by: str | None = None, max_bytes: int | None = None
 ) -> Aggregate:
     """Aggregate bundles; a file that cannot be read is left out and named in the notes."""
+    from .exports.importing import MAX_BYTES, BundleRejected, read_bundle
+
+    if max_bytes is None:
+        max_bytes = MAX_BYTES
     agg = Aggregator(by=by)
     used = 0
     for path in paths:

@@ -427,7 +427,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
         text = to_csv(result)
     elif args.format == "json":
-        from .aggregate_render import to_json
+        from .aggregate_json import to_json
 
         text = to_json(result) + "\n"
     else:
