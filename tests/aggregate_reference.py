@@ -35,7 +35,7 @@ from magcheck.store import Group
 
 @dataclass
 class _Latest:
-    when: tuple[str, str]
+    when: tuple[str, int, str]
     score: Fraction
     band: str
 
@@ -132,13 +132,13 @@ class ReferenceAggregator:
                         sums = self._alpha[(label, comp)] = AlphaSums(len(items))
                     sums.add(tuple(row))
         combined = session_scores(q, scored)
-        when = (session.date, session.created_at)
         latest = self._latest.setdefault(session.group_id, {})
         components: dict[str, float | None] = {}
         for comp, sc in combined.items():
             components[comp] = None if sc.score is None else float(sc.score)
             if sc.score is not None:
                 prev = latest.get(comp)
+                when = (session.date, sc.n, session.created_at)
                 if prev is None or when >= prev.when:
                     latest[comp] = _Latest(when, sc.score, sc.band)
             gap = sc.gap

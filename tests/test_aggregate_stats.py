@@ -166,3 +166,25 @@ def test_aggregate_csv_neutralises_group_names(tmp_path: Path) -> None:
     with Store.open(tmp_path / "a") as store:
         text = to_csv(aggregate_store(store, by="group"))
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_a_member_round_outweighs_a_self_assessment_held_the_same_day(tmp_path: Path, bundled) -> None:
+    """Latest score per group: on one meeting date, the session more respondents scored counts."""
+    from magcheck.store import Store
+
+    with Store.open(tmp_path / "data") as store:
+        group = store.add_group("Same-day group")
+        members = store.create_session(group, bundled["member"], "en", "2026-05-05")
+        for n in range(1, 5):
+            r = store.start_response(members, "member", f"M{n}")
+            store.record_answers(r, {it.id: 1 for it in bundled["member"].items})  # all missing
+            store.complete_response(r)
+        # the facilitator's self-assessment of the same meeting is entered afterwards, all strong
+        fac_q = bundled["facilitator"]
+        selfcheck = store.create_session(group, fac_q, "en", "2026-05-05")
+        r = store.start_response(selfcheck, "facilitator")
+        store.record_answers(r, {it.id: 1 if it.reverse else 5 for it in fac_q.items})
+        store.complete_response(r)
+        result = aggregate_store(store)
+    shares = {m.component: m for m in result.missing}
+    assert all(shares[c].groups == 1 and shares[c].missing == 1 for c in shares)

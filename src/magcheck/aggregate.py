@@ -249,7 +249,7 @@ class _Latest:
 
     __slots__ = ("band", "den", "num", "when")
 
-    def __init__(self, when: tuple[str, str], num: int, den: int, band: str) -> None:
+    def __init__(self, when: tuple[str, int, str], num: int, den: int, band: str) -> None:
         self.when, self.num, self.den, self.band = when, num, den, band
 
     @property
@@ -562,7 +562,6 @@ class Aggregator:
         sn, sd = plan.strong
         dn, dd = plan.developing
         bn, bd = self._blind_edge
-        when = (date, created_at)
         latest = self._latest.setdefault(group_id, {})
         components: dict[str, float | None] = {}
         overall, gaps = self._overall_xs, self._gap_xs
@@ -585,6 +584,9 @@ class Aggregator:
             else:
                 band_ = MISSING
             prev = latest.get(comp)
+            # latest by meeting date; on one date, the session more respondents scored wins
+            # (a member round over a self-assessment), then the later created
+            when = (date, len(ks), created_at)
             if prev is None or when >= prev.when:
                 latest[comp] = _Latest(when, t, d, band_)
             if fac and mem:
