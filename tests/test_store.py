@@ -160,3 +160,22 @@ def test_a_member_round_stays_in_progress_until_it_is_ended(store, bundled):
     assert store.session(session.id).status == "complete"
     with pytest.raises(InputError, match="mode 'party'"):
         store.set_session_mode(session, "party")
+
+
+def test_a_version_1_store_migrates_forward_and_keeps_its_answers(tmp_path, bundled):
+    from magcheck.store import MIGRATIONS
+
+    path = tmp_path / "magcheck.db"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[1])
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO groups VALUES ('g1', 'Old group', NULL, NULL, '2025-01-01T00:00:00+00:00')")
+    old.commit()
+    old.close()
+    with Store.open(tmp_path) as store:
+        assert store.schema_version == SCHEMA_VERSION >= 2
+        assert store.group("Old group").id == "g1"
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "answers_by_response" in indexes
+        session = store.create_session(store.group("Old group"), bundled["member"], "en")
+        store.record_answer(store.start_response(session, "member"), "coping_1", 3)
