@@ -26,7 +26,10 @@ T = TypeVar("T")
 class MagcheckApp(App[int]):
     """Holds the open store, the loaded questionnaires and the UI language; screens do the rest."""
 
-    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere find it
+    # Absolute, so subclasses elsewhere find them. Home's styles load with the app's: a screen's
+    # own CSS_PATH makes Textual re-parse every stylesheet when it is first shown, which the
+    # first frame should not wait for; the other screens load theirs when first shown.
+    CSS_PATH = [Path(__file__).parent / "app.tcss", Path(__file__).parent / "screens" / "home.tcss"]
     TITLE = "magcheck"
     BINDINGS = [
         Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True),

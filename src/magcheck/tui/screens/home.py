@@ -23,8 +23,6 @@ ALL_GROUPS = "__all__"
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
-
     BINDINGS = [
         Binding("n", "new_session", "tui.key.new_session"),
         Binding("r", "report", "tui.key.report"),
@@ -48,11 +46,11 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="home"):
             with Vertical(id="groups-pane"):
                 yield Label("", id="groups-title", classes="pane-title")
-                yield OptionList(id="groups")
+                yield OptionList(id="groups", markup=False)  # group names are never markup
             with Vertical(id="sessions-pane"):
                 yield Label("", id="sessions-title", classes="pane-title")
                 yield Label("", id="sessions-head", markup=False)
-                yield OptionList(id="sessions")
+                yield OptionList(id="sessions", markup=False)
                 yield Static("", id="empty", classes="hint")
         yield Footer()
 
