@@ -269,3 +269,24 @@ async def test_a_failed_write_keeps_the_item_on_screen_and_loses_no_earlier_answ
         assert app.screen.index == 3
     _, [(_, answers)] = only_session(data)
     assert answers == [5, 4, 3]
+
+
+async def test_a_group_name_with_brackets_is_shown_as_typed(tmp_path: Path) -> None:
+    from textual.widgets import OptionList, Select
+
+    from .tui_support import plain
+
+    name = "[red]Rojo[/red] =1"
+    data = group_data(tmp_path, name)
+    app = make_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        groups = app.screen.query_one("#groups", OptionList)
+        assert plain(groups.get_option_at_index(1).prompt) == name
+        await pilot.press("n")
+        await wait_until(pilot, lambda: bool(app.screen.query("#group")))
+        select = app.screen.query_one("#group", Select)
+        await wait_until(pilot, lambda: len(select._options) > 1)
+        # Select reads a str prompt as markup (the brackets would vanish); Content is shown as is
+        shown = [p.plain for p, _ in select._options if not isinstance(p, str)]
+        assert name in shown, select._options

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Select, Static
 
@@ -91,7 +92,7 @@ class NewSessionScreen(Screen[None]):
         if not ok or groups is None:
             return
         select = cast("Select[str]", self.query_one("#group", Select))
-        select.set_options((g.name, g.id) for g in groups)
+        select.set_options((Content(g.name), g.id) for g in groups)  # a name is never markup
         wanted = select_id or self.group_id or (groups[0].id if len(groups) == 1 else None)
         if wanted and any(g.id == wanted for g in groups):
             select.value = wanted
