@@ -237,6 +237,6 @@ def to_csv(agg: Aggregate) -> str:
     for a in agg.alpha:
         row("alpha", a.questionnaire, a.component, "", None, a.alpha, a.n)
     for tr in agg.trends:
-        for p in tr.points:
-            row(f"trend {tr.questionnaire}", tr.group, "", "", None, p.score, day=p.date)
+        for point in tr.points:
+            row(f"trend {tr.questionnaire}", tr.group, "", "", None, point.score, day=point.date)
     return out.getvalue()

@@ -81,8 +81,11 @@ class NewSessionScreen(Screen[None]):
         translate_bindings(self, self.mapp.lang)
         self.sub_title = t("tui.new.title", self.mapp.lang)
         self._fill_groups()
-        self.mapp.when_questionnaires_loaded(lambda: self.call_later(self._fill_questionnaires))
+        self.mapp.when_questionnaires_loaded(self._fill_questionnaires_later)
         self.query_one("#group", Select).focus()
+
+    def _fill_questionnaires_later(self) -> None:
+        self.call_later(self._fill_questionnaires)
 
     def _fill_groups(self, select_id: str | None = None) -> None:
         store = self.mapp.store
