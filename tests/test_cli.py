@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,21 +11,19 @@ import pytest
 
 from magcheck.cli import build_parser
 
-COMMANDS = [
-    ["questionnaires"],
-    ["questionnaires", "list"],
-    ["questionnaires", "show"],
-    ["questionnaires", "validate"],
-    ["groups"],
-    ["groups", "add"],
-    ["groups", "list"],
-    ["sessions"],
-    ["sessions", "list"],
-    ["sessions", "show"],
-    ["answer"],
-    ["report"],
-    ["demo"],
-]
+
+def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every command and subcommand the parser knows, found by walking it (none can be missed)."""
+    found: list[list[str]] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append([*prefix, name])
+                found.extend(_commands(sub, (*prefix, name)))
+    return found
+
+
+COMMANDS = _commands(build_parser())
 
 
 def test_version_and_help_import_neither_textual_nor_the_store():
@@ -56,6 +55,12 @@ def test_core_library_imports_no_ui():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "textual" not in out
+
+
+def test_the_command_list_is_complete():
+    names = {" ".join(c) for c in COMMANDS}
+    for expected in ("answer", "report", "demo", "export", "import", "aggregate", "sessions show"):
+        assert expected in names
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
