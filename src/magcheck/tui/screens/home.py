@@ -103,7 +103,7 @@ class HomeScreen(Screen[None]):
         store = self.mapp.store
         assert store is not None
         all_groups = self.group_id == ALL_GROUPS
-        widths = [10, 10, 11, 2] if all_groups else [10, 0, 20, 3]
+        widths = _column_widths(self.app.size.width, all_groups)
 
         def row(date: str, group: str, questionnaire: str, n: str, status: str) -> str:
             cells = [date.ljust(widths[0])]
@@ -156,6 +156,10 @@ class HomeScreen(Screen[None]):
             else t("tui.home.no_sessions" if has_groups else "tui.home.no_groups", lang)
         )
 
+    def on_resize(self) -> None:
+        if self._shown:  # column widths follow the terminal's
+            self.reload()
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "groups" and event.option.id != self.group_id:
             self.group_id = event.option.id or ALL_GROUPS
@@ -202,6 +206,19 @@ class HomeScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(AddGroupDialog(self.mapp.lang), added)
+
+
+# The sessions pane is the screen minus the groups pane (22) and borders/padding (about 9).
+_PANE_OVERHEAD = 31
+
+
+def _column_widths(screen_width: int, all_groups: bool) -> list[int]:
+    """date, group, questionnaire, n: the group column takes the room a wide terminal gives."""
+    room = max(screen_width - _PANE_OVERHEAD, 0) - (10 + 13 + 3 + 12 + 4)  # other columns + gaps
+    if not all_groups:
+        return [10, 0, 13 + max(room, 0), 3]
+    questionnaire = 13 if room >= 10 else 11
+    return [10, max(10, min(40, room + (13 - questionnaire))), questionnaire, 2]
 
 
 def _short(text: str, width: int) -> str:
