@@ -145,3 +145,23 @@ def test_cli_export_default_path_is_in_the_exports_folder(tmp_path: Path) -> Non
     out = run("export", data_dir=tmp_path / "a", check=True)
     written = Path(out.stdout.split("Wrote ", 1)[1].strip())
     assert written.parent == tmp_path / "a" / "exports" and written.suffix == ".json"
+
+
+def test_bundle_validates_against_the_shipped_json_schema(tmp_path: Path) -> None:
+    """The schema an evaluator is given is the one real bundles follow, field by field."""
+    import jsonschema
+
+    fill_store(tmp_path / "a", groups=2)
+    with Store.open(tmp_path / "a") as store:
+        [plain] = export(store, "bundle", tmp_path / "plain.json")
+        [pseudo] = export(store, "bundle", tmp_path / "pseudo.json", pseudonymize=True)
+    schema = json.loads(package_data("bundle.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in (plain, pseudo):
+        doc = json.loads(path.read_text("utf-8"))
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(doc)]
+        assert errors == [], errors[:5]
+    broken = json.loads(plain.read_text("utf-8"))
+    broken["sessions"][0]["responses"][0]["role"] = "boss"
+    assert list(validator.iter_errors(broken)), "the schema must reject an unknown role"
