@@ -8,6 +8,7 @@ from pathlib import Path
 from fhir.resources.R4B.bundle import Bundle
 
 from magcheck.exports import export
+from magcheck.model import COMPONENT_IDS
 from magcheck.store import Store
 
 from .export_support import fill_store
@@ -44,15 +45,6 @@ def test_fhir_answers_are_codings_inside_component_groups(tmp_path: Path) -> Non
     first = responses[0]
     assert first["questionnaire"] == "urn:magcheck:questionnaire:member|1"
     component = first["item"][0]
-    assert component["linkId"] in {
-        "coping",
-        "emotion",
-        "problem_solving",
-        "support",
-        "trust",
-        "identity",
-        "networks",
-        "agency",
-    }
+    assert component["linkId"] in COMPONENT_IDS
     answered = [i for i in component["item"] if "answer" in i]
     assert answered and answered[0]["answer"][0]["valueCoding"]["code"] in {"1", "2", "3", "4", "5"}

@@ -290,3 +290,36 @@ async def test_a_group_name_with_brackets_is_shown_as_typed(tmp_path: Path) -> N
         # Select reads a str prompt as markup (the brackets would vanish); Content is shown as is
         shown = [p.plain for p, _ in select._options if not isinstance(p, str)]
         assert name in shown, select._options
+
+
+async def test_adding_a_group_from_home_and_from_new_session(tmp_path: Path) -> None:
+    from textual.widgets import OptionList, Select
+
+    from magcheck.tui.screens.dialogs import AddGroupDialog
+    from magcheck.tui.screens.new_session import NewSessionScreen
+
+    data = group_data(tmp_path)
+    app = make_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddGroupDialog))
+        await pilot.press(*"Grupo jueves", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        groups = app.screen.query_one("#groups", OptionList)
+        await wait_until(pilot, lambda: groups.option_count == 3)
+        highlighted = groups.get_option_at_index(groups.highlighted or 0)
+        assert highlighted.prompt == "Grupo jueves"  # the new group is the one shown
+
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewSessionScreen))
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddGroupDialog))
+        await pilot.press(*"Field 3", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewSessionScreen))
+        select = app.screen.query_one("#group", Select)
+        await wait_until(pilot, lambda: select.value != Select.BLANK)
+    with Store.open(data) as store:
+        names = {g.name for g in store.groups()}
+        assert names == {"Tuesday group", "Grupo jueves", "Field 3"}
+        assert select.value == store.group("Field 3").id  # and it is the one picked

@@ -17,7 +17,7 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, lang_or_default, t
 from ..model import LANGUAGES, Questionnaire
 from ..paths import data_dir as resolve_data_dir
 from ..paths import user_questionnaire_dir
-from ..store import Session, Store
+from ..store import Group, Session, Store
 from .text import LANGUAGE_META_KEY, next_language, translate_bindings
 
 T = TypeVar("T")
@@ -149,6 +149,19 @@ class MagcheckApp(App[int]):
         self.show_error(
             t("tui.problems.body", self.lang, problems=lines), t("tui.problems.title", self.lang)
         )
+
+    def ask_new_group(self, added: Callable[[Group], None]) -> None:
+        """Ask for a new group's name, store the group, and hand it to `added`."""
+        from .screens.dialogs import AddGroupDialog
+
+        def stored(name: str | None) -> None:
+            if not name or self.store is None:
+                return
+            ok, group = self.safely(self.store.add_group, name)
+            if ok and group is not None:
+                added(group)
+
+        self.push_screen(AddGroupDialog(self.lang), stored)
 
     def safely(self, fn: Callable[..., T], *args: object) -> tuple[bool, T | None]:
         """Call a core function; a MagcheckError becomes a dialog instead of a traceback."""

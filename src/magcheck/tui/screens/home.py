@@ -195,17 +195,11 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewSessionScreen(group))
 
     def action_add_group(self) -> None:
-        from .dialogs import AddGroupDialog
+        self.mapp.ask_new_group(self._show_group)
 
-        def added(name: str | None) -> None:
-            if not name or self.mapp.store is None:
-                return
-            ok, group = self.mapp.safely(self.mapp.store.add_group, name)
-            if ok and group is not None:
-                self.group_id = group.id
-                self.reload()
-
-        self.app.push_screen(AddGroupDialog(self.mapp.lang), added)
+    def _show_group(self, group: Group) -> None:
+        self.group_id = group.id
+        self.reload()
 
 
 # The sessions pane is the screen minus the groups pane (22) and borders/padding (about 9).

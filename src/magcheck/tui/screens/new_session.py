@@ -161,16 +161,7 @@ class NewSessionScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_add_group(self) -> None:
-        from .dialogs import AddGroupDialog
-
-        def added(name: str | None) -> None:
-            if not name or self.mapp.store is None:
-                return
-            ok, group = self.mapp.safely(self.mapp.store.add_group, name)
-            if ok and group is not None:
-                self._fill_groups(group.id)
-
-        self.app.push_screen(AddGroupDialog(self.mapp.lang), added)
+        self.mapp.ask_new_group(lambda group: self._fill_groups(group.id))
 
     def _chosen_questionnaire(self) -> Questionnaire | None:
         buttons = list(self.query_one("#questionnaire", RadioSet).query(RadioButton))
