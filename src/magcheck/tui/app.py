@@ -150,6 +150,13 @@ class MagcheckApp(App[int]):
             t("tui.problems.body", self.lang, problems=lines), t("tui.problems.title", self.lang)
         )
 
+    def groups(self) -> list[Group] | None:
+        """Every group, or None when the store is not open or could not be read (already shown)."""
+        if self.store is None:
+            return None
+        ok, groups = self.safely(self.store.groups)
+        return groups if ok else None
+
     def ask_new_group(self, added: Callable[[Group], None]) -> None:
         """Ask for a new group's name, store the group, and hand it to `added`."""
         from .screens.dialogs import AddGroupDialog

@@ -74,10 +74,8 @@ class HomeScreen(Screen[None]):
 
     def reload(self) -> None:
         store = self.mapp.store
-        if store is None:
-            return
-        ok, groups = self.mapp.safely(store.groups)
-        if not ok or groups is None:
+        groups = self.mapp.groups()
+        if store is None or groups is None:
             return
         self._fill_groups(groups)
         selected = next((g for g in groups if g.id == self.group_id), None)

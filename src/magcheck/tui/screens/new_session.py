@@ -88,11 +88,8 @@ class NewSessionScreen(Screen[None]):
         self.call_later(self._fill_questionnaires)
 
     def _fill_groups(self, select_id: str | None = None) -> None:
-        store = self.mapp.store
-        if store is None:
-            return
-        ok, groups = self.mapp.safely(store.groups)
-        if not ok or groups is None:
+        groups = self.mapp.groups()
+        if groups is None:
             return
         select = cast("Select[str]", self.query_one("#group", Select))
         select.set_options((Content(g.name), g.id) for g in groups)  # a name is never markup
