@@ -21,8 +21,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from magcheck.model import COMPONENT_IDS, Bands, Item, Questionnaire, Scale
-from magcheck.questionnaires import content_hash, to_document
+from magcheck.core.model import COMPONENT_IDS, Bands, Item, Questionnaire, Scale
+from magcheck.core.questionnaires import content_hash, to_document
 from magcheck.store import Store, new_id
 
 SESSIONS_PER_GROUP = 4

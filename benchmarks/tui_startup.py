@@ -64,7 +64,7 @@ app.run(headless=True, size=(80, 24))
 
 
 def build_store(directory: Path, sessions: int = 1000) -> None:
-    from magcheck.questionnaires import load_all
+    from magcheck.core.questionnaires import load_all
     from magcheck.store import Store
 
     found, _ = load_all()
@@ -103,7 +103,7 @@ def first_frame(kind: str, data: Path) -> float:
 async def answer_latencies(data: Path) -> list[float]:
     from textual import events
 
-    from magcheck.questionnaires import load_all
+    from magcheck.core.questionnaires import load_all
     from magcheck.store import Store
     from magcheck.tui.app import make_app
     from magcheck.tui.screens.question import QuestionScreen

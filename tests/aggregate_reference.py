@@ -25,11 +25,11 @@ from magcheck.aggregate import (
     Trend,
     TrendPoint,
 )
-from magcheck.bulkscore import ScoreCache
-from magcheck.evidence import Evidence, benefit_support, load_evidence
+from magcheck.core.bulk import ScoreCache
+from magcheck.core.evidence import Evidence, benefit_support, load_evidence
+from magcheck.core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
+from magcheck.core.scoring import BLIND_SPOT_GAP, MISSING, band, session_scores
 from magcheck.exports.records import Dataset, SessionRecord
-from magcheck.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
-from magcheck.scoring import BLIND_SPOT_GAP, MISSING, band, session_scores
 from magcheck.store import Group
 
 

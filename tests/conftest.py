@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from magcheck.questionnaires import load_all, load_questionnaire
+from magcheck.core.questionnaires import load_all, load_questionnaire
 from magcheck.store import Store
 
 

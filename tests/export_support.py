@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from magcheck.model import Questionnaire
-from magcheck.questionnaires import load_all
+from magcheck.core.model import Questionnaire
+from magcheck.core.questionnaires import load_all
 from magcheck.store import Group, Store
 
 MAGCHECK = str(Path(sys.executable).with_name("magcheck"))

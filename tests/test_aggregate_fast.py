@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from magcheck.aggregate import Aggregator, CodeLayout, ScoredPlan, _GroupBenefits, _Latest
 from magcheck.aggregate_io import aggregate_store
 from magcheck.aggregate_json import to_data, to_json
-from magcheck.evidence import benefit_support, load_evidence
+from magcheck.core.evidence import benefit_support, load_evidence
+from magcheck.core.model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
+from magcheck.core.questionnaires import content_hash, to_document
+from magcheck.core.scoring import band, response_scores, session_scores
 from magcheck.exports.records import Dataset, ResponseRecord, SessionRecord, read_store
-from magcheck.model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
-from magcheck.questionnaires import content_hash, to_document
-from magcheck.scoring import band, response_scores, session_scores
 from magcheck.store import Group, Store, new_id
 
 from .aggregate_reference import reference_aggregate

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from magcheck.aggregate import AlphaSums, cronbach_alpha, mean_ci, t975
 from magcheck.aggregate_io import aggregate_files, aggregate_store
 from magcheck.aggregate_render import to_csv, to_data
-from magcheck.bulkscore import ScoreCache
+from magcheck.core.bulk import ScoreCache
+from magcheck.core.scoring import response_scores
 from magcheck.exports import export
-from magcheck.scoring import response_scores
 from magcheck.store import Store
 
 from .export_support import fill_store, questionnaires, run
@@ -168,7 +168,9 @@ def test_aggregate_csv_neutralises_group_names(tmp_path: Path) -> None:
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
-def test_a_member_round_outweighs_a_self_assessment_held_the_same_day(tmp_path: Path, bundled) -> None:
+def test_a_member_round_outweighs_a_self_assessment_held_the_same_day(
+    tmp_path: Path, bundled
+) -> None:
     """Latest score per group: on one meeting date, the session more respondents scored counts."""
     from magcheck.store import Store
 

@@ -48,7 +48,7 @@ def test_version_and_help_import_neither_textual_nor_the_store():
 def test_core_library_imports_no_ui():
     code = (
         "import sys\n"
-        "import magcheck.questionnaires, magcheck.scoring, magcheck.evidence, magcheck.store, magcheck.report\n"
+        "import magcheck.core.questionnaires, magcheck.core.scoring, magcheck.core.evidence, magcheck.store, magcheck.report\n"
         "print([m for m in sys.modules if m.startswith(('textual', 'argparse'))])\n"
     )
     out = subprocess.run(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
 
+from magcheck.core.model import COMPONENT_IDS
 from magcheck.exports import export
-from magcheck.model import COMPONENT_IDS
 from magcheck.store import Store
 
 from .export_support import fill_store

@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from magcheck.scoring import band, display, response_scores, scored_value, session_scores
+from magcheck.core.scoring import band, display, response_scores, scored_value, session_scores
 
 values = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
 

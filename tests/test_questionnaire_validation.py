@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from magcheck.model import COMPONENT_IDS
-from magcheck.questionnaires import validate_file
+from magcheck.core.model import COMPONENT_IDS
+from magcheck.core.questionnaires import validate_file
 
 from .conftest import TINY, write_questionnaire
 

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from magcheck.evidence import benefit_support, load_evidence
-from magcheck.model import BENEFIT_IDS, COMPONENT_IDS, Bands
-from magcheck.scoring import (
+from magcheck.core.evidence import benefit_support, load_evidence
+from magcheck.core.model import BENEFIT_IDS, COMPONENT_IDS, Bands
+from magcheck.core.scoring import (
     ComponentScore,
     band,
     display,

@@ -169,18 +169,26 @@ def test_a_version_1_store_migrates_forward_and_keeps_its_answers(tmp_path, bund
     old = sqlite3.connect(path)
     old.executescript(MIGRATIONS[1])
     old.execute("PRAGMA user_version = 1")
-    old.execute("INSERT INTO groups VALUES ('g1', 'Old group', NULL, NULL, '2025-01-01T00:00:00+00:00')")
+    old.execute(
+        "INSERT INTO groups VALUES ('g1', 'Old group', NULL, NULL, '2025-01-01T00:00:00+00:00')"
+    )
     old.execute("INSERT INTO questionnaires VALUES ('h1', 'member', 1, '{}')")
-    old.execute("INSERT INTO sessions VALUES ('s1', 'g1', '2025-01-01', 'en', 'member', 1, 'h1', 'x', NULL)")
+    old.execute(
+        "INSERT INTO sessions VALUES ('s1', 'g1', '2025-01-01', 'en', 'member', 1, 'h1', 'x', NULL)"
+    )
     old.execute("INSERT INTO responses VALUES ('r1', 's1', 'member', 'M1', 'x', NULL)")
-    old.executemany("INSERT INTO answers VALUES ('r1', ?, ?, 'x')", [("coping_1", 4), ("trust_1", None)])
+    old.executemany(
+        "INSERT INTO answers VALUES ('r1', ?, ?, 'x')", [("coping_1", 4), ("trust_1", None)]
+    )
     old.commit()
     old.close()
     with Store.open(tmp_path) as store:
         assert store.schema_version == SCHEMA_VERSION >= 2
         assert store.group("Old group").id == "g1"
         assert store.answers(store.response("r1")) == {"coping_1": 4, "trust_1": None}
-        table = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'answers'").fetchone()[0]
+        table = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'answers'").fetchone()[
+            0
+        ]
         assert "WITHOUT ROWID" in table
         session = store.create_session(store.group("Old group"), bundled["member"], "en")
         store.record_answer(store.start_response(session, "member"), "coping_1", 3)

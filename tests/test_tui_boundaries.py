@@ -7,7 +7,7 @@ import string
 import subprocess
 import sys
 
-from magcheck.model import LANGUAGES
+from magcheck.core.model import LANGUAGES
 from magcheck.paths import package_data
 
 

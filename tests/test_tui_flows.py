@@ -230,7 +230,9 @@ async def test_a_broken_questionnaire_file_is_reported_and_the_others_still_work
         await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
         # the dialog's body is mounted a frame after the dialog itself
         await wait_until(pilot, lambda: "broken.yaml" in screen_text(pilot))
-        assert "yaml: expected the node content" in screen_text(pilot)  # the problem, not just the file
+        assert "yaml: expected the node content" in screen_text(
+            pilot
+        )  # the problem, not just the file
         await pilot.press("enter")
         await start_session(pilot)
         assert isinstance(app.screen, QuestionScreen)

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from magcheck import store as store_module
+from magcheck.core.questionnaires import load_all
 from magcheck.demo import create_demo
-from magcheck.questionnaires import load_all
 from magcheck.store import Store
 from magcheck.tui import flow
 

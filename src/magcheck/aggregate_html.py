@@ -8,8 +8,8 @@ from html import escape
 
 from . import __version__, i18n
 from .aggregate import BENEFIT_BANDS, Aggregate, MeanCI, Trend
-from .model import BENEFIT_IDS, COMPONENT_IDS
-from .scoring import band
+from .core.model import BENEFIT_IDS, COMPONENT_IDS
+from .core.scoring import band
 
 COLOURS = {
     "strong": "#2e7d32",

@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from .aggregate import Aggregate, Aggregator, CodeLayout
+from .core.questionnaires import from_document
 from .errors import InputError
-from .questionnaires import from_document
 from .store import Store
 
 

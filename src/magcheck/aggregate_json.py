@@ -12,7 +12,7 @@ from json.encoder import encode_basestring as _encode_string  # type: ignore[att
 from typing import Any
 
 from .aggregate import Aggregate
-from .model import COMPONENT_IDS
+from .core.model import COMPONENT_IDS
 
 
 def to_data(agg: Aggregate) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 
 if TYPE_CHECKING:
-    from .model import Questionnaire
+    from .core.model import Questionnaire
     from .store import Store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -44,8 +44,8 @@ def _open_store(args: argparse.Namespace) -> Store:
 
 def _questionnaires(args: argparse.Namespace) -> dict[str, Questionnaire]:
     """Bundled questionnaires plus any in the data folder; broken extra files are reported, not fatal."""
+    from .core.questionnaires import load_all
     from .paths import data_dir, user_questionnaire_dir
-    from .questionnaires import load_all
 
     found, problems = load_all([user_questionnaire_dir(data_dir(getattr(args, "data_dir", None)))])
     for p in problems:
@@ -73,7 +73,7 @@ def cmd_q_list(args: argparse.Namespace) -> int:
 
 
 def cmd_q_show(args: argparse.Namespace) -> int:
-    from .questionnaires import get
+    from .core.questionnaires import get
 
     q = get(_questionnaires(args), args.id)
     lang = q.text_lang(args.lang)
@@ -93,8 +93,8 @@ def cmd_q_show(args: argparse.Namespace) -> int:
 
 
 def cmd_q_validate(args: argparse.Namespace) -> int:
+    from .core.questionnaires import load_questionnaire
     from .errors import QuestionnaireError
-    from .questionnaires import load_questionnaire
 
     bad = 0
     for name in args.paths:
@@ -194,9 +194,9 @@ def cmd_sessions_show(args: argparse.Namespace) -> int:
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
-    from .answering import check_language, read_answer_file
+    from .core.answering import check_language, read_answer_file
+    from .core.questionnaires import get
     from .i18n import t
-    from .questionnaires import get
     from .store import check_respondent_code, next_item_index
 
     with _open_store(args) as store:
@@ -265,7 +265,7 @@ def _ask(
     answers: dict[str, int | None],
 ) -> bool | None:
     """Ask items from index on. True = all answered, False = stopped by 'q', None = input ended."""
-    from .answering import parse_typed_answer
+    from .core.answering import parse_typed_answer
     from .i18n import t
 
     out = sys.stdout

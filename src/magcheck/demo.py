@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from .model import Questionnaire
-from .scoring import scored_value
+from .core.model import Questionnaire
+from .core.scoring import scored_value
 from .store import Group, Session, Store
 
 DEMO_GROUP = "Demo: Riverside peer support"

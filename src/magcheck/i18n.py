@@ -12,7 +12,7 @@ import json
 from functools import cache
 from typing import Any
 
-from .model import LANGUAGES
+from .core.model import LANGUAGES
 from .paths import package_data
 
 DEFAULT_LANGUAGE = "en"

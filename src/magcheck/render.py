@@ -13,9 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from . import i18n
+from .core.scoring import as_float, display
 from .i18n import t
 from .report import SessionReport
-from .scoring import as_float, display
 
 BAR_WIDTH = 20
 BAND_STYLE = {

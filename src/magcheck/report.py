@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from . import i18n
-from .evidence import BenefitSupport, benefit_support
-from .model import Questionnaire
-from .scoring import (
+from .core.evidence import BenefitSupport, benefit_support
+from .core.model import Questionnaire
+from .core.scoring import (
     DEVELOPING,
     MISSING,
     ComponentScore,

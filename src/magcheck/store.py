@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .core.model import ROLES, Questionnaire
 from .errors import InputError, NotFoundError, StoreError
-from .model import ROLES, Questionnaire
 from .paths import store_path
 
 SCHEMA_VERSION = 2
@@ -324,7 +324,7 @@ class Store:
     # -- questionnaires -----------------------------------------------------------------------
 
     def save_questionnaire(self, q: Questionnaire) -> None:
-        from .questionnaires import to_document  # not at import: keeps the app's start light
+        from .core.questionnaires import to_document  # not at import: keeps the app's start light
 
         with self.tx() as db:
             db.execute(
@@ -334,7 +334,7 @@ class Store:
 
     def questionnaire(self, content_hash: str) -> Questionnaire:
         """The exact wording a session was answered with, even if the file changed since."""
-        from .questionnaires import from_document
+        from .core.questionnaires import from_document
 
         rows = self._query(
             "SELECT document FROM questionnaires WHERE content_hash = ?", (content_hash,)

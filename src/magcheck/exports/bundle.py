@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..bulkscore import ScoreCache
-from ..questionnaires import to_document
-from ..scoring import ComponentScore, SessionComponent, as_float
+from ..core.bulk import ScoreCache
+from ..core.questionnaires import to_document
+from ..core.scoring import ComponentScore, SessionComponent, as_float
 from ..store import Store
 from .common import (
     FORMAT_NAME,

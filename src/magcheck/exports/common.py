@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..bulkscore import ScoreCache
+from ..core.bulk import ScoreCache
+from ..core.model import Questionnaire
+from ..core.scoring import ComponentScore, SessionComponent, session_scores
 from ..errors import InputError
-from ..model import Questionnaire
-from ..scoring import ComponentScore, SessionComponent, session_scores
 from ..store import Group, Store
 from .records import SessionRecord
 

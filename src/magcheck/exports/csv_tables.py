@@ -11,8 +11,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from ..bulkscore import ScoreCache
-from ..scoring import as_float, band, scored_value
+from ..core.bulk import ScoreCache
+from ..core.scoring import as_float, band, scored_value
 from ..store import Store
 from .common import ExportOptions, Pseudonyms, owner_only, pseudonymize_session, public_group
 from .records import read_store

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n
-from ..model import Questionnaire
+from ..core.model import Questionnaire
 from ..store import Store
 from .common import ExportOptions, Pseudonyms, owner_only, pseudonymize_session, public_group
 from .records import ResponseRecord, SessionRecord, read_store

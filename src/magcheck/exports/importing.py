@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.model import ROLES, Questionnaire
+from ..core.questionnaires import from_document, to_document
 from ..errors import MagcheckError, StoreError
-from ..model import ROLES, Questionnaire
-from ..questionnaires import from_document, to_document
 from ..store import Group, Store, check_respondent_code
 from .bundle import canonical
 from .common import FORMAT_NAME, FORMAT_VERSION

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Questionnaire
-from ..questionnaires import from_document
+from ..core.model import Questionnaire
+from ..core.questionnaires import from_document
 from ..store import Group, Store
 
 Answer = tuple[str, int | None, str]  # item id, value (None = missing), answered_at

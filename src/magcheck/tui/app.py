@@ -12,9 +12,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ..core.model import LANGUAGES, Questionnaire
 from ..errors import MagcheckError, Problem
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, lang_or_default, t
-from ..model import LANGUAGES, Questionnaire
 from ..paths import data_dir as resolve_data_dir
 from ..paths import user_questionnaire_dir
 from ..store import Group, Session, Store
@@ -70,7 +70,7 @@ class MagcheckApp(App[int]):
     @work(thread=True, exclusive=True, group="questionnaires")
     def load_questionnaires(self) -> None:
         """YAML parsing is the slowest start-up step and only New session needs it: do it aside."""
-        from ..questionnaires import load_all
+        from ..core.questionnaires import load_all
 
         found, problems = load_all([user_questionnaire_dir(self.data_dir)])
         self.call_from_thread(self._questionnaires_loaded, found, problems)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Questionnaire
+from ..core.model import Questionnaire
 from ..store import Response, Session, Store, next_item_index
 
 Mode = Literal["facilitator", "round"]

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
+from ..core.model import LANGUAGES
 from ..i18n import t
-from ..model import LANGUAGES
 
 LANGUAGE_META_KEY = "ui_language"
 

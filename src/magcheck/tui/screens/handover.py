@@ -10,8 +10,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from ...core.model import Questionnaire
 from ...i18n import t
-from ...model import Questionnaire
 from ...store import Session
 from .. import flow
 from ..text import translate_bindings

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Select, Static
 
+from ...core.model import LANGUAGES, Questionnaire
 from ...i18n import LANGUAGE_NAMES, t
-from ...model import LANGUAGES, Questionnaire
 from .. import flow
 
 if TYPE_CHECKING:

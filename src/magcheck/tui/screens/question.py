@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from ... import i18n
+from ...core.model import Questionnaire
 from ...i18n import t
-from ...model import Questionnaire
 from ...store import Response, Session
 from .. import flow
 from ..text import translate_bindings

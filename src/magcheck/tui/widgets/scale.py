@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...model import Scale
+from ...core.model import Scale
 
 PREFER_NOT = "prefer_not"
 

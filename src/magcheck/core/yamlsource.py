@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 

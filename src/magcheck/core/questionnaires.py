@@ -11,9 +11,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFoundError, Problem, QuestionnaireError
+from ..errors import NotFoundError, Problem, QuestionnaireError
+from ..paths import bundled_questionnaire_dir
 from .model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
-from .paths import bundled_questionnaire_dir
 from .yamlsource import LineDict, LineList, load_file
 
 TOP_KEYS = ("id", "version", "role", "languages", "title", "description", "scale", "items", "bands")

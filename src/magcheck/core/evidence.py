@@ -8,9 +8,9 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from .errors import Problem, QuestionnaireError
+from ..errors import Problem, QuestionnaireError
+from ..paths import package_data
 from .model import BENEFIT_IDS, COMPONENT_IDS
-from .paths import package_data
 from .scoring import MISSING, STRONG
 from .yamlsource import LineDict, load_file
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError, Problem, QuestionnaireError
+from ..errors import InputError, Problem, QuestionnaireError
 from .model import Questionnaire
 from .yamlsource import LineDict, load_file
 

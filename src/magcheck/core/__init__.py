@@ -1,0 +1,1 @@
+"""The domain core: questionnaires, scoring, evidence; pure rules with no I/O beyond reading files."""
