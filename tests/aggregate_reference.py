@@ -2,7 +2,7 @@
 
 scoring.response_scores (through ScoreCache, itself checked against it), scoring.session_scores
 and evidence.benefit_support, with Fractions throughout: slow, and plainly the documented rules.
-magcheck.aggregate must give exactly the same results, down to the last bit of every float.
+magcheck.aggregate.engine must give exactly the same results, down to the last bit of every float.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from magcheck.aggregate import (
+from magcheck.aggregate.engine import (
     ALPHA_MIN_N,
     BENEFIT_BANDS,
     BY_KEYS,

@@ -1,6 +1,6 @@
 """The fast aggregate paths give exactly what the core rules give.
 
-magcheck.aggregate scores memoised answer patterns with the core rule, keeps session means as
+magcheck.aggregate.engine scores memoised answer patterns with the core rule, keeps session means as
 integer ratios and, from the store, lets SQLite pack each response's answers into integers.
 Here every statistic is compared, float for float, with tests/aggregate_reference.py: the
 aggregator as first written, straight on scoring.response_scores / session_scores and
@@ -18,9 +18,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from magcheck.aggregate import Aggregator, CodeLayout, ScoredPlan, _GroupBenefits, _Latest
-from magcheck.aggregate_io import aggregate_store
-from magcheck.aggregate_json import to_data, to_json
+from magcheck.aggregate.engine import Aggregator, CodeLayout, ScoredPlan, _GroupBenefits, _Latest
+from magcheck.aggregate.render_json import to_data, to_json
+from magcheck.aggregate.sources import aggregate_store
 from magcheck.core.evidence import benefit_support, load_evidence
 from magcheck.core.model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
 from magcheck.core.questionnaires import content_hash, to_document

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from magcheck.aggregate import AlphaSums, cronbach_alpha, mean_ci, t975
-from magcheck.aggregate_io import aggregate_files, aggregate_store
-from magcheck.aggregate_render import to_csv, to_data
+from magcheck.aggregate.engine import AlphaSums, cronbach_alpha, mean_ci, t975
+from magcheck.aggregate.render_text import to_csv, to_data
+from magcheck.aggregate.sources import aggregate_files, aggregate_store
 from magcheck.core.bulk import ScoreCache
 from magcheck.core.scoring import response_scores
 from magcheck.exports import export

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from magcheck.cli import build_parser
+from magcheck.cli.main import build_parser
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[list[str]]:
@@ -29,7 +29,7 @@ COMMANDS = _commands(build_parser())
 def test_version_and_help_import_neither_textual_nor_the_store():
     code = (
         "import sys\n"
-        "from magcheck.cli import main\n"
+        "from magcheck.cli.main import main\n"
         "for argv in (['--version'], ['--help']):\n"
         "    try:\n"
         "        main(argv)\n"
@@ -48,7 +48,7 @@ def test_version_and_help_import_neither_textual_nor_the_store():
 def test_core_library_imports_no_ui():
     code = (
         "import sys\n"
-        "import magcheck.core.questionnaires, magcheck.core.scoring, magcheck.core.evidence, magcheck.store, magcheck.report\n"
+        "import magcheck.core.questionnaires, magcheck.core.scoring, magcheck.core.evidence, magcheck.store, magcheck.report.build\n"
         "print([m for m in sys.modules if m.startswith(('textual', 'argparse'))])\n"
     )
     out = subprocess.run(

@@ -10,7 +10,7 @@ from magcheck.exports import export
 from magcheck.exports.bundle import checksum
 from magcheck.exports.importing import import_files, read_bundle
 from magcheck.paths import package_data
-from magcheck.report import score_session
+from magcheck.report.build import score_session
 from magcheck.store import Store
 
 from .export_support import dump, fill_store, run

@@ -555,7 +555,7 @@ class Store:
             db.execute("DELETE FROM responses WHERE id = ?", (response.id,))
 
     # -- import / export ----------------------------------------------------------------------
-    # Bulk reads and writes for magcheck.exports and magcheck.aggregate: streamed reads, one
+    # Bulk reads and writes for magcheck.exports and magcheck.aggregate.engine: streamed reads, one
     # transaction per imported file, executemany for speed.
 
     def device_id(self) -> str:
@@ -644,9 +644,9 @@ class Store:
     def aggregate_rows(
         self, weights: list[tuple[str, int, int]], columns: int, offset: int
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """What magcheck.aggregate needs, read in one snapshot with SQLite doing the heavy part.
+        """What magcheck.aggregate.engine needs, read in one snapshot with SQLite doing the heavy part.
 
-        weights: (item_id, column, weight) per item (magcheck.aggregate.CodeLayout). Returns
+        weights: (item_id, column, weight) per item (magcheck.aggregate.engine.CodeLayout). Returns
         sessions (id, group_id, date, created_at, questionnaire_hash) oldest first as in
         export_session_rows; responses (session_id, role, id) in each session's export order;
         and one row per response with answers: (response_id, number of answers, then for each

@@ -14,8 +14,8 @@ from textual.widgets import Footer, Header, Static
 
 from ...errors import MagcheckError
 from ...i18n import t
-from ...render import to_rich
-from ...report import SessionReport, build_report
+from ...report.build import SessionReport, build_report
+from ...report.render import to_rich
 from ...store import Session
 from ..text import translate_bindings
 
@@ -86,7 +86,7 @@ class ReportScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def export(self, report: SessionReport) -> None:
         """File writing (with fsync) can be slow on an old disk: keep it off the event loop."""
-        from ...report_files import write_report_markdown
+        from ...report.files import write_report_markdown
 
         try:
             path = write_report_markdown(report, self.mapp.data_dir)

@@ -7,10 +7,10 @@ import re
 from contextlib import suppress
 from pathlib import Path
 
-from .errors import MagcheckError
-from .paths import export_dir
+from ..errors import MagcheckError
+from ..paths import export_dir
+from .build import SessionReport
 from .render import to_markdown
-from .report import SessionReport
 
 
 class ExportError(MagcheckError):

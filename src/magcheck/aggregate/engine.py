@@ -19,7 +19,7 @@ from fractions import Fraction
 from functools import reduce
 from typing import Any
 
-from .core.evidence import (
+from ..core.evidence import (
     BENEFIT_LIKELY,
     BENEFIT_POSSIBLE,
     LIKELY,
@@ -30,11 +30,11 @@ from .core.evidence import (
     benefit_support,
     load_evidence,
 )
-from .core.evidence import INSUFFICIENT as BENEFIT_INSUFFICIENT
-from .core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
-from .core.scoring import BLIND_SPOT_GAP, DEVELOPING, MISSING, STRONG, band, response_scores
-from .exports.records import Dataset, SessionRecord
-from .store import Group
+from ..core.evidence import INSUFFICIENT as BENEFIT_INSUFFICIENT
+from ..core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
+from ..core.scoring import BLIND_SPOT_GAP, DEVELOPING, MISSING, STRONG, band, response_scores
+from ..exports.records import Dataset, SessionRecord
+from ..store import Group
 
 BY_KEYS = ("group", "questionnaire", "month", "region", "focus")
 ALPHA_MIN_N = 10

@@ -12,10 +12,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from . import i18n
-from .core.scoring import as_float, display
-from .i18n import t
-from .report import SessionReport
+from .. import i18n
+from ..core.scoring import as_float, display
+from ..i18n import t
+from .build import SessionReport
 
 BAR_WIDTH = 20
 BAND_STYLE = {

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .aggregate import Aggregate, Aggregator, CodeLayout
-from .core.questionnaires import from_document
-from .errors import InputError
-from .store import Store
+from ..core.questionnaires import from_document
+from ..errors import InputError
+from ..store import Store
+from .engine import Aggregate, Aggregator, CodeLayout
 
 
 def aggregate_files(
     paths: list[Path], by: str | None = None, max_bytes: int | None = None
 ) -> Aggregate:
     """Aggregate bundles; a file that cannot be read is left out and named in the notes."""
-    from .exports.importing import MAX_BYTES, BundleRejected, read_bundle
+    from ..exports.importing import MAX_BYTES, BundleRejected, read_bundle
 
     if max_bytes is None:
         max_bytes = MAX_BYTES

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from html import escape
 
-from . import __version__, i18n
-from .aggregate import BENEFIT_BANDS, Aggregate, MeanCI, Trend
-from .core.model import BENEFIT_IDS, COMPONENT_IDS
-from .core.scoring import band
+from .. import __version__, i18n
+from ..core.model import BENEFIT_IDS, COMPONENT_IDS
+from ..core.scoring import band
+from .engine import BENEFIT_BANDS, Aggregate, MeanCI, Trend
 
 COLOURS = {
     "strong": "#2e7d32",

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
-    from .core.model import Questionnaire
-    from .store import Store
+    from ..core.model import Questionnaire
+    from ..store import Store
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -36,16 +36,16 @@ def _table(*columns: str, wrap: str = "") -> Any:
 
 
 def _open_store(args: argparse.Namespace) -> Store:
-    from .paths import data_dir
-    from .store import Store
+    from ..paths import data_dir
+    from ..store import Store
 
     return Store.open(data_dir(getattr(args, "data_dir", None)))
 
 
 def _questionnaires(args: argparse.Namespace) -> dict[str, Questionnaire]:
     """Bundled questionnaires plus any in the data folder; broken extra files are reported, not fatal."""
-    from .core.questionnaires import load_all
-    from .paths import data_dir, user_questionnaire_dir
+    from ..core.questionnaires import load_all
+    from ..paths import data_dir, user_questionnaire_dir
 
     found, problems = load_all([user_questionnaire_dir(data_dir(getattr(args, "data_dir", None)))])
     for p in problems:
@@ -73,7 +73,7 @@ def cmd_q_list(args: argparse.Namespace) -> int:
 
 
 def cmd_q_show(args: argparse.Namespace) -> int:
-    from .core.questionnaires import get
+    from ..core.questionnaires import get
 
     q = get(_questionnaires(args), args.id)
     lang = q.text_lang(args.lang)
@@ -93,8 +93,8 @@ def cmd_q_show(args: argparse.Namespace) -> int:
 
 
 def cmd_q_validate(args: argparse.Namespace) -> int:
-    from .core.questionnaires import load_questionnaire
-    from .errors import QuestionnaireError
+    from ..core.questionnaires import load_questionnaire
+    from ..errors import QuestionnaireError
 
     bad = 0
     for name in args.paths:
@@ -194,10 +194,10 @@ def cmd_sessions_show(args: argparse.Namespace) -> int:
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
-    from .core.answering import check_language, read_answer_file
-    from .core.questionnaires import get
-    from .i18n import t
-    from .store import check_respondent_code, next_item_index
+    from ..core.answering import check_language, read_answer_file
+    from ..core.questionnaires import get
+    from ..i18n import t
+    from ..store import check_respondent_code, next_item_index
 
     with _open_store(args) as store:
         if args.resume:
@@ -214,7 +214,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
                 session = store.session(args.session)
                 q = store.questionnaire(session.questionnaire_hash)
                 if args.questionnaire and args.questionnaire != q.id:
-                    from .errors import InputError
+                    from ..errors import InputError
 
                     raise InputError(
                         f"session {session.id[:8]} uses questionnaire '{q.id}', not '{args.questionnaire}'"
@@ -222,7 +222,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
                 lang = args.lang or session.language
             else:
                 if not args.group or not args.questionnaire:
-                    from .errors import InputError
+                    from ..errors import InputError
 
                     raise InputError(
                         "give --group and --questionnaire (or --session ID, or --resume RESPONSE)"
@@ -265,8 +265,8 @@ def _ask(
     answers: dict[str, int | None],
 ) -> bool | None:
     """Ask items from index on. True = all answered, False = stopped by 'q', None = input ended."""
-    from .core.answering import parse_typed_answer
-    from .i18n import t
+    from ..core.answering import parse_typed_answer
+    from ..i18n import t
 
     out = sys.stdout
     pnts = f"   0 = {t('cli.prefer_not', lang)}" if q.scale.prefer_not_to_say else ""
@@ -318,8 +318,8 @@ def _ask(
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .render import to_data, to_markdown, to_rich
-    from .report import build_report
+    from ..report.build import build_report
+    from ..report.render import to_data, to_markdown, to_rich
 
     with _open_store(args) as store:
         rep = build_report(store, store.session(args.session), args.lang)
@@ -334,9 +334,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import create_demo
-    from .render import to_rich
-    from .report import build_report
+    from ..demo import create_demo
+    from ..report.build import build_report
+    from ..report.render import to_rich
 
     with _open_store(args) as store:
         group, sessions = create_demo(store, _questionnaires(args))
@@ -351,7 +351,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     try:
-        from .tui.app import run
+        from ..tui.app import run
     except ImportError:
         build_parser().print_help()
         return 0
@@ -362,8 +362,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .exports import default_path, export
-    from .paths import data_dir
+    from ..exports import default_path, export
+    from ..paths import data_dir
 
     with _open_store(args) as store:
         out = (
@@ -378,7 +378,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .exports.importing import import_files
+    from ..exports.importing import import_files
     from .progress import file_progress
 
     paths = [Path(p) for p in args.files]
@@ -398,7 +398,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
-    from .aggregate_io import aggregate_files, aggregate_store
+    from ..aggregate.sources import aggregate_files, aggregate_store
 
     if args.files:
         sources = list(args.files)
@@ -412,7 +412,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     if args.format == "table":
         from rich.console import Console
 
-        from .aggregate_render import to_rich
+        from ..aggregate.render_text import to_rich
 
         if not args.out:
             con = _console()
@@ -423,21 +423,21 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         text_console.print(to_rich(result))
         text = text_console.export_text()
     elif args.format == "csv":
-        from .aggregate_render import to_csv
+        from ..aggregate.render_text import to_csv
 
         text = to_csv(result)
     elif args.format == "json":
-        from .aggregate_json import to_json
+        from ..aggregate.render_json import to_json
 
         text = to_json(result) + "\n"
     else:
-        from .aggregate_html import to_html
+        from ..aggregate.render_html import to_html
 
         text = to_html(result, sources)
     if not args.out:
         sys.stdout.write(text)
         return 0
-    from .exports.common import owner_only
+    from ..exports.common import owner_only
 
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     with owner_only(Path(args.out), encoding=encoding) as fh:
@@ -690,7 +690,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .errors import MagcheckError
+    from ..errors import MagcheckError
 
     parser = build_parser()
     args = parser.parse_args(argv)

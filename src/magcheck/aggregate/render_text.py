@@ -12,12 +12,12 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from . import i18n
-from .aggregate import BENEFIT_BANDS, Aggregate, MeanCI, Trend
-from .aggregate_json import to_data  # noqa: F401  (re-exported: its home was here)
-from .core.model import BENEFIT_IDS, COMPONENT_IDS
-from .core.scoring import band
-from .exports.csv_tables import neutralise
+from .. import i18n
+from ..core.model import BENEFIT_IDS, COMPONENT_IDS
+from ..core.scoring import band
+from ..exports.csv_tables import neutralise
+from .engine import BENEFIT_BANDS, Aggregate, MeanCI, Trend
+from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
 
 BAND_STYLE = {"strong": "green", "developing": "yellow", "missing": "red"}
 SHORT = {

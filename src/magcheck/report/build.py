@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import i18n
-from .core.evidence import BenefitSupport, benefit_support
-from .core.model import Questionnaire
-from .core.scoring import (
+from .. import i18n
+from ..core.evidence import BenefitSupport, benefit_support
+from ..core.model import Questionnaire
+from ..core.scoring import (
     DEVELOPING,
     MISSING,
     ComponentScore,
@@ -16,7 +16,7 @@ from .core.scoring import (
     response_scores,
     session_scores,
 )
-from .store import Response, Session, Store
+from ..store import Response, Session, Store
 
 
 @dataclass(frozen=True)

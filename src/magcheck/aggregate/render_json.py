@@ -11,8 +11,8 @@ from dataclasses import asdict, replace
 from json.encoder import encode_basestring as _encode_string  # type: ignore[attr-defined]
 from typing import Any
 
-from .aggregate import Aggregate
-from .core.model import COMPONENT_IDS
+from ..core.model import COMPONENT_IDS
+from .engine import Aggregate
 
 
 def to_data(agg: Aggregate) -> dict[str, Any]:

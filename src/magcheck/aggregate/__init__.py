@@ -1,0 +1,1 @@
+"""Evaluator statistics across groups: sources -> scored rows -> statistics -> renderers."""

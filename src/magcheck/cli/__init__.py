@@ -1,0 +1,1 @@
+"""The command line: one module per command family; the parser is assembled in parser.py."""
