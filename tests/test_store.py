@@ -163,7 +163,7 @@ def test_a_member_round_stays_in_progress_until_it_is_ended(store, bundled):
 
 
 def test_a_version_1_store_migrates_forward_and_keeps_its_answers(tmp_path, bundled):
-    from magcheck.store import MIGRATIONS
+    from magcheck.store.schema import MIGRATIONS
 
     path = tmp_path / "magcheck.db"
     old = sqlite3.connect(path)

@@ -13,7 +13,9 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from magcheck import store as store_module
+from magcheck.store import answers as answers_module
+from magcheck.store import connection as connection_module
+from magcheck.store import sessions as sessions_module
 from magcheck.core.questionnaires import load_all
 from magcheck.demo import create_demo
 from magcheck.store import Store
@@ -25,14 +27,16 @@ DAY = date(2026, 3, 14)
 def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """Snapshots show session ids and sort by creation time: make both repeatable."""
     counter = itertools.count(1)
-    monkeypatch.setattr(store_module, "new_id", lambda: f"{next(counter):032x}")
+    for module in (sessions_module, answers_module, connection_module):
+        monkeypatch.setattr(module, "new_id", lambda: f"{next(counter):032x}")
     clock = itertools.count(0)
 
     def now() -> str:
         n = next(clock)
         return f"2026-03-14T09:{n // 60 % 60:02d}:{n % 60:02d}+00:00"
 
-    monkeypatch.setattr(store_module, "now", now)
+    for module in (sessions_module, answers_module):
+        monkeypatch.setattr(module, "now", now)
 
 
 def demo_data(tmp_path: Path, lang: str = "en") -> Path:

@@ -1,0 +1,37 @@
+"""The local SQLite store: the only package that runs SQL; every write commits before returning."""
+
+from __future__ import annotations
+
+from .answers import AnswerTables, next_item_index
+from .exchange import ExchangeQueries
+from .rows import (
+    ROUND_MODE,
+    SESSION_MODES,
+    Group,
+    Response,
+    Session,
+    check_respondent_code,
+    new_id,
+    now,
+)
+from .schema import SCHEMA_VERSION
+from .sessions import SessionTables
+
+
+class Store(SessionTables, AnswerTables, ExchangeQueries):
+    """One open store: groups, sessions, answers and the bulk queries, over one connection."""
+
+
+__all__ = [
+    "ROUND_MODE",
+    "SCHEMA_VERSION",
+    "SESSION_MODES",
+    "Group",
+    "Response",
+    "Session",
+    "Store",
+    "check_respondent_code",
+    "new_id",
+    "next_item_index",
+    "now",
+]

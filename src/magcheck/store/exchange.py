@@ -1,0 +1,194 @@
+"""Bulk reads and writes for exports, imports and aggregation: streamed, one transaction per file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .connection import Connection, _store_error
+from .rows import Group
+
+
+class ExchangeQueries(Connection):
+    """The queries that exports, imports and aggregate need."""
+
+    def export_groups(self) -> list[Group]:
+        rows = self._query("SELECT * FROM groups ORDER BY created_at, id")
+        return [Group(r["id"], r["name"], r["region"], r["focus"], r["created_at"]) for r in rows]
+
+    def questionnaire_documents(self) -> dict[str, dict[str, Any]]:
+        """Every stored questionnaire snapshot, content hash -> document."""
+        rows = self._query("SELECT content_hash, document FROM questionnaires")
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def _export_where(self, group_id: str | None, since: str | None) -> tuple[str, tuple[Any, ...]]:
+        clauses, params = [], []
+        if group_id is not None:
+            clauses.append("s.group_id = ?")
+            params.append(group_id)
+        if since is not None:
+            clauses.append("s.date >= ?")
+            params.append(since)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+    def export_session_rows(
+        self, group_id: str | None = None, since: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Sessions as plain tuples (id, group_id, date, language, questionnaire_id,
+        questionnaire_version, questionnaire_hash, created_at, closed_at), oldest first."""
+        where, params = self._export_where(group_id, since)
+        rows = self._query(
+            "SELECT s.id, s.group_id, s.date, s.language, s.questionnaire_id,"
+            " s.questionnaire_version, s.questionnaire_hash, s.created_at, s.closed_at"
+            f" FROM sessions s{where} ORDER BY s.date, s.created_at, s.id",
+            params,
+        )
+        return [tuple(r) for r in rows]
+
+    def iter_export_answers(
+        self, group_id: str | None = None, since: str | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream (session_id, response_id, role, respondent_code, started_at, completed_at,
+        item_id, value, answered_at) in the order of export_session_rows; a response with no
+        answers yields one row whose item_id is None."""
+        where, params = self._export_where(group_id, since)
+        sql = (
+            "SELECT r.session_id, r.id, r.role, r.respondent_code, r.started_at, r.completed_at,"
+            " a.item_id, a.value, a.answered_at"
+            " FROM sessions s JOIN responses r ON r.session_id = s.id"
+            " LEFT JOIN answers a ON a.response_id = r.id"
+            f"{where} ORDER BY s.date, s.created_at, s.id, r.started_at, r.rowid, a.item_id"
+        )
+        try:
+            cursor = self.db.execute(sql, params)
+            while batch := cursor.fetchmany(5000):
+                yield from (tuple(r) for r in batch)
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
+
+    def export_session(
+        self, session_id: str
+    ) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
+        """One stored session in the shapes of export_session_rows and iter_export_answers."""
+        rows = self._query(
+            "SELECT id, group_id, date, language, questionnaire_id, questionnaire_version,"
+            " questionnaire_hash, created_at, closed_at FROM sessions WHERE id = ?",
+            (session_id,),
+        )
+        if not rows:
+            return None, []
+        answers = self._query(
+            "SELECT r.session_id, r.id, r.role, r.respondent_code, r.started_at, r.completed_at,"
+            " a.item_id, a.value, a.answered_at FROM responses r"
+            " LEFT JOIN answers a ON a.response_id = r.id WHERE r.session_id = ?"
+            " ORDER BY r.started_at, r.rowid, a.item_id",
+            (session_id,),
+        )
+        return tuple(rows[0]), [tuple(r) for r in answers]
+
+    def aggregate_rows(
+        self, weights: list[tuple[str, int, int]], columns: int, offset: int
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """What magcheck.aggregate.engine needs, read in one snapshot with SQLite doing the heavy part.
+
+        weights: (item_id, column, weight) per item (magcheck.aggregate.engine.CodeLayout). Returns
+        sessions (id, group_id, date, created_at, questionnaire_hash) oldest first as in
+        export_session_rows; responses (session_id, role, id) in each session's export order;
+        and one row per response with answers: (response_id, number of answers, then for each
+        column the sum of (value - offset) x weight over its non-null answers).
+        """
+        cols = ", ".join(f"w{i} INTEGER NOT NULL" for i in range(columns))
+        sums = ", ".join(
+            f"coalesce(sum(m.w{i} * (a.value - {int(offset)})), 0)" for i in range(columns)
+        )
+        rows = [
+            (item, *(weight if c == col else 0 for c in range(columns)))
+            for item, col, weight in weights
+        ]
+        db = self.db
+        try:
+            db.execute("DROP TABLE IF EXISTS temp.aggregate_slots")
+            db.execute(
+                f"CREATE TEMP TABLE aggregate_slots (item_id TEXT PRIMARY KEY, {cols}) WITHOUT ROWID"
+            )
+            db.executemany(f"INSERT INTO temp.aggregate_slots VALUES (?{', ?' * columns})", rows)
+            cursor = db.cursor()
+            cursor.row_factory = None
+            db.execute("BEGIN")
+            try:
+                sessions = cursor.execute(
+                    "SELECT id, group_id, date, created_at, questionnaire_hash FROM sessions"
+                    " ORDER BY date, created_at, id"
+                ).fetchall()
+                responses = cursor.execute(
+                    "SELECT session_id, role, id FROM responses"
+                    " ORDER BY session_id, started_at, rowid"
+                ).fetchall()
+                codes = cursor.execute(
+                    f"SELECT a.response_id, count(*), {sums} FROM answers a"
+                    " LEFT JOIN temp.aggregate_slots m ON m.item_id = a.item_id"
+                    " GROUP BY a.response_id"
+                ).fetchall()
+            finally:
+                db.execute("COMMIT")
+            db.execute("DROP TABLE temp.aggregate_slots")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
+        return sessions, responses, codes
+
+    def existing_ids(self, table: str, ids: list[str]) -> set[str]:
+        """Which of these ids are already in sessions, responses or groups."""
+        if table not in ("sessions", "responses", "groups"):
+            raise ValueError(table)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT id FROM {table} WHERE id IN ({marks})", tuple(chunk))
+            found.update(r[0] for r in rows)
+        return found
+
+    def group_names(self) -> dict[str, str]:
+        """name -> id of every group."""
+        return {r[0]: r[1] for r in self._query("SELECT name, id FROM groups")}
+
+    def import_rows(
+        self,
+        groups: list[tuple[Any, ...]],
+        questionnaires: list[tuple[Any, ...]],
+        sessions: list[tuple[Any, ...]],
+        responses: list[tuple[Any, ...]],
+        answers: Iterable[tuple[Any, ...]],
+    ) -> None:
+        """Insert everything one imported file adds, in one transaction: all of it or none.
+
+        groups: (id, name, region, focus, created_at); questionnaires: (content_hash, id,
+        version, document JSON); sessions, responses, answers: their table's columns in order.
+        """
+        with self.tx() as db:
+            db.executemany(
+                "INSERT INTO groups(id, name, region, focus, created_at) VALUES (?, ?, ?, ?, ?)",
+                groups,
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO questionnaires(content_hash, id, version, document)"
+                " VALUES (?, ?, ?, ?)",
+                questionnaires,
+            )
+            db.executemany(
+                "INSERT INTO sessions(id, group_id, date, language, questionnaire_id,"
+                " questionnaire_version, questionnaire_hash, created_at, closed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sessions,
+            )
+            db.executemany(
+                "INSERT INTO responses(id, session_id, role, respondent_code, started_at,"
+                " completed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                responses,
+            )
+            db.executemany(
+                "INSERT INTO answers(response_id, item_id, value, answered_at) VALUES (?, ?, ?, ?)",
+                answers,
+            )

@@ -1,0 +1,84 @@
+"""What the store hands out: groups, sessions, responses (frozen), ids and timestamps."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..errors import InputError
+
+ROUND_MODE = "round"
+SESSION_MODES = ("facilitator", ROUND_MODE)
+
+_CODE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def check_respondent_code(code: str | None) -> str | None:
+    """A code such as M3 or A-07: it must hold a digit, so it can never be a person's name."""
+    if code is None or code == "":
+        return None
+    if not _CODE_RE.match(code):
+        raise InputError(
+            f"respondent code '{code}' is not allowed: use up to 16 letters, digits, '-' or '_', "
+            "including at least one digit (e.g. M3), never a person's name"
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    region: str | None
+    focus: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    group_id: str
+    group_name: str
+    date: str
+    language: str
+    questionnaire_id: str
+    questionnaire_version: int
+    questionnaire_hash: str
+    created_at: str
+    closed_at: str | None
+    respondents: int = 0
+    unfinished: int = 0
+    mode: str | None = None  # "round" for a member round the app runs until it is ended
+
+    @property
+    def status(self) -> str:
+        """In progress while someone is mid-way, nobody has answered, or a round is not ended."""
+        if self.respondents == 0 or self.unfinished > 0:
+            return "in progress"
+        if self.mode == ROUND_MODE and self.closed_at is None:
+            return "in progress"
+        return "complete"
+
+
+@dataclass(frozen=True)
+class Response:
+    id: str
+    session_id: str
+    role: str
+    respondent_code: str | None
+    started_at: str
+    completed_at: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_at is not None
