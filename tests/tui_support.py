@@ -13,12 +13,12 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from magcheck.store import answers as answers_module
-from magcheck.store import connection as connection_module
-from magcheck.store import sessions as sessions_module
 from magcheck.core.questionnaires import load_all
 from magcheck.demo import create_demo
 from magcheck.store import Store
+from magcheck.store import answers as answers_module
+from magcheck.store import connection as connection_module
+from magcheck.store import sessions as sessions_module
 from magcheck.tui import flow
 
 DAY = date(2026, 3, 14)
