@@ -18,7 +18,7 @@ from magcheck.store import Store
 def magcheck_exe() -> list[str]:
     """The installed console script when there is one, else the module (same code either way)."""
     exe = shutil.which("magcheck", path=str(Path(sys.executable).parent))
-    return [exe] if exe else [sys.executable, "-m", "magcheck.cli.main"]
+    return [exe] if exe else [sys.executable, "-m", "magcheck"]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from magcheck.cli.main import build_parser
+from magcheck.cli.parser import build_parser
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[list[str]]:
@@ -29,7 +29,7 @@ COMMANDS = _commands(build_parser())
 def test_version_and_help_import_neither_textual_nor_the_store():
     code = (
         "import sys\n"
-        "from magcheck.cli.main import main\n"
+        "from magcheck.cli.parser import main\n"
         "for argv in (['--version'], ['--help']):\n"
         "    try:\n"
         "        main(argv)\n"

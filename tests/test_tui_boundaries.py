@@ -13,9 +13,9 @@ from magcheck.paths import package_data
 
 def test_cli_version_and_core_never_import_textual() -> None:
     code = (
-        "import sys, magcheck.cli.main, magcheck.report.build, magcheck.report.render, magcheck.report.files, "
+        "import sys, magcheck.cli, magcheck.report.build, magcheck.report.render, magcheck.report.files, "
         "magcheck.tui.flow\n"
-        "try:\n    magcheck.cli.main.main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "try:\n    magcheck.cli.main(['--version'])\nexcept SystemExit:\n    pass\n"
         "print('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

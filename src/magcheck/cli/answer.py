@@ -1,0 +1,170 @@
+"""magcheck answer: a questionnaire line by line on the terminal, or from an answer file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .common import add_command, load_questionnaires, open_store
+
+if TYPE_CHECKING:
+    from ..core.model import Questionnaire
+    from ..store import Store
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from ..core.answering import check_language, read_answer_file
+    from ..core.questionnaires import get
+    from ..i18n import t
+    from ..store import check_respondent_code, next_item_index
+
+    with open_store(args) as store:
+        if args.resume:
+            response = store.response(args.resume)
+            session = store.session(response.session_id)
+            q = store.questionnaire(session.questionnaire_hash)
+            if response.complete:
+                print(f"Response {response.id[:8]} is already complete.")
+                print(f"Session {session.id}")
+                return 0
+            lang = args.lang or session.language
+        else:
+            if args.session:
+                session = store.session(args.session)
+                q = store.questionnaire(session.questionnaire_hash)
+                if args.questionnaire and args.questionnaire != q.id:
+                    from ..errors import InputError
+
+                    raise InputError(
+                        f"session {session.id[:8]} uses questionnaire '{q.id}', not '{args.questionnaire}'"
+                    )
+                lang = args.lang or session.language
+            else:
+                if not args.group or not args.questionnaire:
+                    from ..errors import InputError
+
+                    raise InputError(
+                        "give --group and --questionnaire (or --session ID, or --resume RESPONSE)"
+                    )
+                q = get(load_questionnaires(args), args.questionnaire)
+                lang = args.lang or q.languages[0]
+            check_language(q, lang)
+            role = args.role or q.role
+            code = check_respondent_code(args.respondent)
+            preset = read_answer_file(Path(args.answers), q) if args.answers else None
+            if not args.session:
+                group = store.group(args.group)
+                session = store.create_session(group, q, lang, args.date)
+            response = store.start_response(session, role, code)
+            if preset is not None:
+                store.record_answers(response, preset)
+                store.complete_response(response)
+                print(
+                    f"Saved {sum(v is not None for v in preset.values())} answers ({len(preset)} given) for {len(q.items)} items."
+                )
+                print(f"Session {session.id}")
+                return 0
+        print(f"Session {session.id[:8]} · {session.group_name} · {q.title[lang]}")
+        print(t("cli.resume_hint", lang, response=response.id[:8]))
+        answers = store.answers(response)
+        start = next_item_index(q, answers)
+        finished = _ask(store, response, q, lang, start, answers)
+        if finished:
+            store.complete_response(response)
+        print(f"Session {session.id}")
+        return 0 if finished is not None else 1
+
+
+def _ask(
+    store: Store,
+    response: Any,
+    q: Questionnaire,
+    lang: str,
+    index: int,
+    answers: dict[str, int | None],
+) -> bool | None:
+    """Ask items from index on. True = all answered, False = stopped by 'q', None = input ended."""
+    from ..core.answering import parse_typed_answer
+    from ..i18n import t
+
+    out = sys.stdout
+    pnts = f"   0 = {t('cli.prefer_not', lang)}" if q.scale.prefer_not_to_say else ""
+    scale_line = "   ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points) + pnts
+    out.write(t("cli.keys_help", lang) + "\n")
+    total = len(q.items)
+    while index < total:
+        item = q.items[index]
+        out.write(f"\n[{index + 1}/{total}] {item.text[lang]}\n  {scale_line}\n")
+        if item.id in answers:
+            saved = answers[item.id]
+            out.write(
+                "  "
+                + t(
+                    "cli.previous_answer",
+                    lang,
+                    value=t("cli.prefer_not", lang) if saved is None else saved,
+                )
+                + "\n"
+            )
+        out.write(f"{t('cli.item_prompt', lang)}> ")
+        out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            out.write("\n" + t("cli.stopped", lang, n=index + 1, total=total) + "\n")
+            return None
+        got = parse_typed_answer(line, q)
+        if got == "quit":
+            out.write(t("cli.stopped", lang, n=index + 1, total=total) + "\n")
+            return False
+        if got == "back":
+            if index == 0:
+                out.write(t("cli.first_item", lang) + "\n")
+            index = max(0, index - 1)
+            continue
+        if got == "invalid":
+            extra = t("cli.invalid_pnts", lang) if q.scale.prefer_not_to_say else ""
+            out.write(t("cli.invalid", lang, lo=q.scale.min, hi=q.scale.max, pnts=extra) + "\n")
+            continue
+        value = got if isinstance(got, int) else None
+        store.record_answer(response, item.id, value)
+        answers[item.id] = value
+        index += 1
+    out.write("\n" + t("cli.thanks", lang) + "\n")
+    return True
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = add_command(
+        sub,
+        "answer",
+        cmd_answer,
+        "answer a questionnaire line by line on the terminal, or from a file",
+        'magcheck answer --group "Tuesday group" --questionnaire member --lang pt --respondent M3',
+        common,
+    )
+    p.add_argument("--group", help="group name (starts a new session)")
+    p.add_argument(
+        "--questionnaire", metavar="ID", help="questionnaire id, e.g. member or facilitator"
+    )
+    p.add_argument(
+        "--lang",
+        help="language: en, es or pt (default: the session's, else the questionnaire's first)",
+    )
+    p.add_argument(
+        "--role",
+        choices=["facilitator", "member", "observer"],
+        help="who answers (default: the questionnaire's role)",
+    )
+    p.add_argument(
+        "--respondent", metavar="CODE", help="optional respondent code such as M3 (never a name)"
+    )
+    p.add_argument("--session", metavar="ID", help="add this respondent to an existing session")
+    p.add_argument("--date", help="meeting date for a new session, YYYY-MM-DD (default today)")
+    p.add_argument(
+        "--answers", metavar="FILE", help="YAML or JSON file of item-id: value instead of typing"
+    )
+    p.add_argument(
+        "--resume", metavar="RESPONSE", help="continue an unfinished response where it stopped"
+    )

@@ -1,0 +1,149 @@
+"""magcheck export, import and aggregate: data for evaluators, in and out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import add_command, console, open_store
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..exports import default_path, export
+    from ..paths import data_dir
+
+    with open_store(args) as store:
+        out = (
+            Path(args.out)
+            if args.out
+            else default_path(data_dir(getattr(args, "data_dir", None)), args.format)
+        )
+        written = export(store, args.format, out, args.group, args.since, args.pseudonymize)
+    for path in written:
+        print(f"Wrote {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..exports.importing import import_files
+    from .progress import file_progress
+
+    paths = [Path(p) for p in args.files]
+    with open_store(args) as store, file_progress(len(paths), "importing") as progress:
+        summary = import_files(store, paths, int(args.max_size * 1024 * 1024), progress)
+    for f in summary.files:
+        if f.rejected:
+            print(f"{f.path}: rejected: {f.rejected}")
+            continue
+        print(f"{f.path}: {f.imported} session(s) imported, {f.skipped} skipped")
+        for line in f.conflicts:
+            print(f"{f.path}: conflict: {line}")
+        for line in f.notes:
+            print(f"{f.path}: note: {line}")
+    print(summary.line())
+    return 1 if summary.rejected or summary.conflicts else 0
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    from ..aggregate.sources import aggregate_files, aggregate_store
+
+    if args.files:
+        sources = list(args.files)
+        result = aggregate_files(
+            [Path(p) for p in args.files], args.by, int(args.max_size * 1024 * 1024)
+        )
+    else:
+        with open_store(args) as store:
+            sources = [str(store.path)]
+            result = aggregate_store(store, args.by)
+    if args.format == "table":
+        from rich.console import Console
+
+        from ..aggregate.render_text import to_rich
+
+        if not args.out:
+            con = console()
+            width = min(con.width, 100) if con.is_terminal else 100
+            Console(highlight=False, width=width).print(to_rich(result))
+            return 0
+        text_console = Console(record=True, width=100, file=__import__("io").StringIO())
+        text_console.print(to_rich(result))
+        text = text_console.export_text()
+    elif args.format == "csv":
+        from ..aggregate.render_text import to_csv
+
+        text = to_csv(result)
+    elif args.format == "json":
+        from ..aggregate.render_json import to_json
+
+        text = to_json(result) + "\n"
+    else:
+        from ..aggregate.render_html import to_html
+
+        text = to_html(result, sources)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    from ..exports.common import owner_only
+
+    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+    with owner_only(Path(args.out), encoding=encoding) as fh:
+        fh.write(text)
+    print(f"Wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = add_command(
+        sub,
+        "export",
+        cmd_export,
+        "export sessions for an evaluator: bundle (JSON), csv (two tables) or fhir (R4)",
+        "magcheck export --format bundle --out tuesday.json --pseudonymize",
+        common,
+    )
+    p.add_argument("--format", choices=["bundle", "csv", "fhir"], default="bundle")
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="file to write (csv: NAME.csv writes NAME-answers.csv and NAME-scores.csv); "
+        "default: the exports folder in the data folder",
+    )
+    p.add_argument("--group", help="only this group (name or id)")
+    p.add_argument("--since", metavar="DATE", help="only sessions on or after this date")
+    p.add_argument(
+        "--pseudonymize",
+        action="store_true",
+        help="replace group names and respondent codes with stable salted codes",
+    )
+
+    p = add_command(
+        sub,
+        "import",
+        cmd_import,
+        "import bundles from other devices; sessions already here are skipped, never overwritten",
+        "magcheck import exports/*.json",
+        common,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--max-size", type=float, default=256, metavar="MB", help="largest file accepted (256)"
+    )
+
+    p = add_command(
+        sub,
+        "aggregate",
+        cmd_aggregate,
+        "statistics across groups from bundles or the local store: means, CIs, gaps, trends",
+        "magcheck aggregate exports/*.json --by region --format html --out report.html",
+        common,
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="bundles (default: the local store)")
+    p.add_argument("--by", choices=["group", "questionnaire", "month", "region", "focus"])
+    p.add_argument("--format", choices=["table", "csv", "json", "html"], default="table")
+    p.add_argument("--out", metavar="PATH", help="write here instead of printing")
+    p.add_argument(
+        "--max-size", type=float, default=256, metavar="MB", help="largest file accepted (256)"
+    )

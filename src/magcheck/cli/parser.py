@@ -1,0 +1,67 @@
+"""The magcheck command: the parser assembled from the command families, and main()."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from . import answer, exchange, groups, questionnaires, report
+
+FAMILIES = (questionnaires, groups, answer, report, exchange)
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    try:
+        from ..tui.app import run
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run(getattr(args, "data_dir", None))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="where the store lives (default: MAGCHECK_DATA_DIR, else the user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="magcheck",
+        description="Check a mental health mutual aid group against the eight core components. "
+        "With no command, opens the app.",
+        epilog="example:\n  magcheck demo            # a demo group and its report\n"
+        '  magcheck answer --group "Tuesday group" --questionnaire member --lang es',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"magcheck {__version__}")
+    parser.set_defaults(handler=cmd_tui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for family in FAMILIES:
+        family.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ..errors import MagcheckError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except MagcheckError as exc:
+        print(f"magcheck: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nmagcheck: stopped; everything answered so far is saved.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

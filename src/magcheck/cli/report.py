@@ -1,0 +1,63 @@
+"""magcheck report and magcheck demo: a session's report as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .common import add_command, console, load_questionnaires, open_store
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..report.build import build_report
+    from ..report.render import to_data, to_markdown, to_rich
+
+    with open_store(args) as store:
+        rep = build_report(store, store.session(args.session), args.lang)
+    if args.format == "json":
+        print(json.dumps(to_data(rep), indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        print(to_markdown(rep))
+    else:
+        con = console()
+        con.print(to_rich(rep, con.width))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..demo import create_demo
+    from ..report.build import build_report
+    from ..report.render import to_rich
+
+    with open_store(args) as store:
+        group, sessions = create_demo(store, load_questionnaires(args))
+        latest = [s for s in sessions if s.questionnaire_id == "member"][-1]
+        con = console()
+        con.print(to_rich(build_report(store, latest), con.width))
+    print(
+        f"\nDemo group '{group.name}' has {len(sessions)} sessions: magcheck sessions list --group \"{group.name}\""
+    )
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = add_command(
+        sub,
+        "report",
+        cmd_report,
+        "a session's report: component bands, blind spots, benefits, guidance",
+        "magcheck report 3fa2c1d0 --format markdown > report.md",
+        common,
+    )
+    p.add_argument("session", help="session id (the first 8 characters are enough)")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    p.add_argument("--lang", help="report language (default: the session's)")
+    add_command(
+        sub,
+        "demo",
+        cmd_demo,
+        "create a demo group with realistic sessions and show a report",
+        "magcheck demo",
+        common,
+    )
