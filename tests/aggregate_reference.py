@@ -1,6 +1,6 @@
 """The aggregator as first written, straight on the core rules (kept as a test oracle).
 
-scoring.response_scores (through ScoreCache, itself checked against it), scoring.session_scores
+scoring.response_scores (through Plans, itself checked against it), scoring.session_scores
 and evidence.benefit_support, with Fractions throughout: slow, and plainly the documented rules.
 magcheck.aggregate.engine must give exactly the same results, down to the last bit of every float.
 """
@@ -10,22 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from magcheck.aggregate.engine import (
+from magcheck.aggregate.results import (
     ALPHA_MIN_N,
     BENEFIT_BANDS,
     BY_KEYS,
     Aggregate,
     Alpha,
-    AlphaSums,
     BenefitDistribution,
     Gap,
     HeatCell,
     MissingShare,
-    Moments,
     Trend,
     TrendPoint,
 )
-from magcheck.core.bulk import ScoreCache
+from magcheck.aggregate.stats import AlphaSums, Moments
+from magcheck.core.bulk import Plans
 from magcheck.core.evidence import Evidence, benefit_support, load_evidence
 from magcheck.core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
 from magcheck.core.scoring import BLIND_SPOT_GAP, MISSING, band, session_scores
@@ -52,7 +51,7 @@ class ReferenceAggregator:
     def __post_init__(self) -> None:
         if self.by is not None and self.by not in BY_KEYS:
             raise ValueError(self.by)
-        self._cache = ScoreCache()
+        self._cache = Plans()
         self._seen: set[str] = set()
         self._responses = self._answers = 0
         self._overall = {c: Moments() for c in COMPONENT_IDS}

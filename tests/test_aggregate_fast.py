@@ -18,9 +18,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from magcheck.aggregate.engine import Aggregator, CodeLayout, ScoredPlan, _GroupBenefits, _Latest
+from magcheck.aggregate.benefits import GroupBenefits, Latest
+from magcheck.aggregate.engine import Aggregator
 from magcheck.aggregate.render_json import to_data, to_json
 from magcheck.aggregate.sources import aggregate_store
+from magcheck.core.bulk import CodeLayout, ScoredPlan
 from magcheck.core.evidence import benefit_support, load_evidence
 from magcheck.core.model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
 from magcheck.core.questionnaires import content_hash, to_document
@@ -214,8 +216,8 @@ def test_group_benefit_support_equals_benefit_support(data: st.DataObject) -> No
             den = data.draw(st.sampled_from([12, 24, 48, 96, 240]))
             num = data.draw(st.integers(0, 100 * den))
             score = Fraction(num, den)
-            latest[comp] = _Latest(("d", "t"), num, den, band(score))
-    got = _GroupBenefits(ev).supports(latest)
+            latest[comp] = Latest(("d", "t"), num, den, band(score))
+    got = GroupBenefits(ev).supports(latest)
     want = benefit_support(
         {c: x.score for c, x in latest.items()}, {c: x.band for c, x in latest.items()}, ev
     )

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from magcheck.aggregate.engine import AlphaSums, cronbach_alpha, mean_ci, t975
 from magcheck.aggregate.render_text import to_csv, to_data
 from magcheck.aggregate.sources import aggregate_files, aggregate_store
-from magcheck.core.bulk import ScoreCache
+from magcheck.aggregate.stats import AlphaSums, cronbach_alpha, mean_ci, t975
+from magcheck.core.bulk import Plans
 from magcheck.core.scoring import response_scores
 from magcheck.exports import export
 from magcheck.store import Store
@@ -59,7 +59,7 @@ def test_cronbach_alpha_by_hand() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_score_cache_gives_exactly_the_core_scores(data: st.DataObject) -> None:
-    cache = ScoreCache()
+    cache = Plans()
     for q in QUESTIONNAIRES.values():
         values = st.one_of(st.none(), st.integers(q.scale.min, q.scale.max))
         answers = {it.id: data.draw(values) for it in q.items if data.draw(st.booleans())}

@@ -9,7 +9,8 @@ from html import escape
 from .. import __version__, i18n
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
-from .engine import BENEFIT_BANDS, Aggregate, MeanCI, Trend
+from .results import BENEFIT_BANDS, Aggregate, Trend
+from .stats import MeanCI
 
 COLOURS = {
     "strong": "#2e7d32",

@@ -12,7 +12,7 @@ from json.encoder import encode_basestring as _encode_string  # type: ignore[att
 from typing import Any
 
 from ..core.model import COMPONENT_IDS
-from .engine import Aggregate
+from .results import Aggregate
 
 
 def to_data(agg: Aggregate) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from .. import i18n
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
 from ..exports.csv_tables import neutralise
-from .engine import BENEFIT_BANDS, Aggregate, MeanCI, Trend
 from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
+from .results import BENEFIT_BANDS, Aggregate, Trend
+from .stats import MeanCI
 
 BAND_STYLE = {"strong": "green", "developing": "yellow", "missing": "red"}
 SHORT = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..core.bulk import CodeLayout
 from ..core.questionnaires import from_document
 from ..errors import InputError
 from ..store import Store
-from .engine import Aggregate, Aggregator, CodeLayout
+from .engine import Aggregator
+from .results import Aggregate
 
 
 def aggregate_files(

@@ -66,14 +66,24 @@ def response_scores(
 DEFAULT_BANDS = Bands()
 
 
+def band_of(num: int, den: int, bands: Bands = DEFAULT_BANDS) -> str:
+    """The band of the exact score num / den (den > 0): each edge belongs to the band it starts.
+
+    Decided in integers by cross-multiplication, so bulk paths that keep scores as integer
+    ratios use this same rule without building fractions.
+    """
+    s, d = bands.strong, bands.developing
+    if num * s.denominator >= s.numerator * den:
+        return STRONG
+    if num * d.denominator >= d.numerator * den:
+        return DEVELOPING
+    return MISSING
+
+
 def band(score: Fraction | None, bands: Bands = DEFAULT_BANDS) -> str:
     if score is None:
         return INSUFFICIENT
-    if score >= bands.strong:
-        return STRONG
-    if score >= bands.developing:
-        return DEVELOPING
-    return MISSING
+    return band_of(score.numerator, score.denominator, bands)
 
 
 def mean(values: Iterable[Fraction]) -> Fraction | None:

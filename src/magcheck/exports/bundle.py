@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.bulk import ScoreCache
+from ..core.bulk import Plans
 from ..core.questionnaires import to_document
 from ..core.scoring import ComponentScore, SessionComponent, as_float
 from ..store import Store
@@ -118,7 +118,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         "questionnaires": [to_document(q) for q in data.questionnaires.values()],
     }
     digest = hashlib.sha256()
-    cache = ScoreCache()
+    cache = Plans()
     with owner_only(path, binary=True) as fh:
 
         def emit(text: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.bulk import ScoreCache
+from ..core.bulk import Plans
 from ..core.model import Questionnaire
 from ..core.scoring import ComponentScore, SessionComponent, session_scores
 from ..errors import InputError
@@ -103,7 +103,7 @@ def pseudonymize_session(session: SessionRecord, names: Pseudonyms | None) -> Se
 
 
 def score_record(
-    cache: ScoreCache, q: Questionnaire, session: SessionRecord
+    cache: Plans, q: Questionnaire, session: SessionRecord
 ) -> tuple[list[dict[str, ComponentScore]], dict[str, SessionComponent]]:
     """Per-response component scores (in response order) and the session's combined scores."""
     per_response = [cache.response(q, r.values()) for r in session.responses]

@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from ..core.bulk import ScoreCache
+from ..core.bulk import Plans
 from ..core.scoring import as_float, band, scored_value
 from ..store import Store
 from .common import ExportOptions, Pseudonyms, owner_only, pseudonymize_session, public_group
@@ -64,7 +64,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     names = Pseudonyms.for_store(store) if options.pseudonymize else None
     groups = {gid: public_group(g, names) for gid, g in data.groups.items()}
     answers_path, scores_path = table_paths(path)
-    cache = ScoreCache()
+    cache = Plans()
     with (
         owner_only(answers_path, encoding="utf-8-sig") as afh,
         owner_only(scores_path, encoding="utf-8-sig") as sfh,
