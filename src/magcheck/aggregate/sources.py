@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.bulk import CodeLayout
-from ..core.questionnaires import from_document
+from ..core.documents import from_document
 from ..errors import InputError
 from ..store import Store
 from .engine import Aggregator

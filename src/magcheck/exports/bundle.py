@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..core.bulk import Plans
-from ..core.questionnaires import to_document
+from ..core.documents import to_document
 from ..core.scoring import ComponentScore, SessionComponent, as_float
 from ..store import Store
 from .common import (

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import ROLES, Questionnaire
-from ..core.questionnaires import from_document, to_document
+from ..core.documents import from_document, to_document
 from ..errors import MagcheckError, StoreError
 from ..store import Group, Store, check_respondent_code
 from .bundle import canonical

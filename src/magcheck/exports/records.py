@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.model import Questionnaire
-from ..core.questionnaires import from_document
+from ..core.documents import from_document
 from ..store import Group, Store
 
 Answer = tuple[str, int | None, str]  # item id, value (None = missing), answered_at

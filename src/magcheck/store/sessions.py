@@ -58,7 +58,7 @@ class SessionTables(Connection):
     # -- questionnaires -----------------------------------------------------------------------
 
     def save_questionnaire(self, q: Questionnaire) -> None:
-        from ..core.questionnaires import to_document  # not at import: keeps the app's start light
+        from ..core.documents import to_document  # light: no YAML parser
 
         with self.tx() as db:
             db.execute(
@@ -68,7 +68,7 @@ class SessionTables(Connection):
 
     def questionnaire(self, content_hash: str) -> Questionnaire:
         """The exact wording a session was answered with, even if the file changed since."""
-        from ..core.questionnaires import from_document
+        from ..core.documents import from_document
 
         rows = self._query(
             "SELECT document FROM questionnaires WHERE content_hash = ?", (content_hash,)

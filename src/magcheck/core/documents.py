@@ -1,0 +1,82 @@
+"""A questionnaire as plain data: its canonical content hash, and to/from the stored document."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+from typing import Any
+
+from .model import Bands, Item, Questionnaire, Scale
+
+
+def _canonical(q: dict[str, Any]) -> str:
+    return json.dumps(q, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(doc: dict[str, Any]) -> str:
+    """sha256 of the questionnaire's meaning, independent of comments, order and layout."""
+    return hashlib.sha256(_canonical(doc).encode("utf-8")).hexdigest()
+
+
+def to_document(q: Questionnaire) -> dict[str, Any]:
+    """The questionnaire as plain data (for the store snapshot and exports); inverse of from_document."""
+    doc: dict[str, Any] = {
+        "id": q.id,
+        "version": q.version,
+        "role": q.role,
+        "languages": list(q.languages),
+        "title": dict(q.title),
+        "description": dict(q.description),
+        "scale": {
+            "min": q.scale.min,
+            "max": q.scale.max,
+            "prefer_not_to_say": q.scale.prefer_not_to_say,
+            "labels": {k: list(v) for k, v in q.scale.labels.items()},
+        },
+        "items": [
+            {"id": it.id, "component": it.component, "reverse": it.reverse, "text": dict(it.text)}
+            for it in q.items
+        ],
+        "bands": {"strong": _num_out(q.bands.strong), "developing": _num_out(q.bands.developing)},
+        "content_hash": q.content_hash,
+    }
+    return doc
+
+
+def _num_out(x: Fraction) -> int | float:
+    return int(x) if x.denominator == 1 else float(x)
+
+
+def from_document(doc: dict[str, Any], source: str = "store") -> Questionnaire:
+    scale = doc["scale"]
+    bands = doc.get("bands") or {}
+    return Questionnaire(
+        id=doc["id"],
+        version=int(doc["version"]),
+        role=doc["role"],
+        languages=tuple(doc["languages"]),
+        title=dict(doc["title"]),
+        description=dict(doc.get("description") or {}),
+        scale=Scale(
+            min=int(scale["min"]),
+            max=int(scale["max"]),
+            labels={k: tuple(v) for k, v in scale["labels"].items()},
+            prefer_not_to_say=bool(scale.get("prefer_not_to_say", False)),
+        ),
+        items=tuple(
+            Item(
+                id=it["id"],
+                component=it["component"],
+                text=dict(it["text"]),
+                reverse=bool(it["reverse"]),
+            )
+            for it in doc["items"]
+        ),
+        bands=Bands(
+            strong=Fraction(str(bands.get("strong", 75))),
+            developing=Fraction(str(bands.get("developing", 50))),
+        ),
+        content_hash=doc.get("content_hash", ""),
+        source=source,
+    )
