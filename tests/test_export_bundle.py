@@ -8,7 +8,8 @@ from pathlib import Path
 
 from magcheck.exports import export
 from magcheck.exports.bundle import checksum
-from magcheck.exports.importing import import_files, read_bundle
+from magcheck.exports.importing import import_files
+from magcheck.exports.reading import read_bundle
 from magcheck.paths import package_data
 from magcheck.report.build import score_session
 from magcheck.store import Store

@@ -17,7 +17,7 @@ def aggregate_files(
     paths: list[Path], by: str | None = None, max_bytes: int | None = None
 ) -> Aggregate:
     """Aggregate bundles; a file that cannot be read is left out and named in the notes."""
-    from ..exports.importing import MAX_BYTES, BundleRejected, read_bundle
+    from ..exports.reading import MAX_BYTES, BundleRejected, read_bundle
 
     if max_bytes is None:
         max_bytes = MAX_BYTES

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.model import Questionnaire
 from ..core.documents import from_document
+from ..core.model import Questionnaire
 from ..store import Group, Store
 
 Answer = tuple[str, int | None, str]  # item id, value (None = missing), answered_at
