@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from magcheck.aggregate.benefits import benefit_support
 from magcheck.aggregate.results import (
     ALPHA_MIN_N,
     BENEFIT_BANDS,
@@ -25,7 +26,7 @@ from magcheck.aggregate.results import (
 )
 from magcheck.aggregate.stats import AlphaSums, Moments
 from magcheck.core.bulk import Plans
-from magcheck.core.evidence import Evidence, benefit_support, load_evidence
+from magcheck.core.evidence import Evidence, load_evidence
 from magcheck.core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
 from magcheck.core.scoring import BLIND_SPOT_GAP, MISSING, band, session_scores
 from magcheck.exports.records import Dataset, SessionRecord

@@ -18,12 +18,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from magcheck.aggregate.benefits import GroupBenefits, Latest
+from magcheck.aggregate.benefits import GroupBenefits, Latest, benefit_support
 from magcheck.aggregate.engine import Aggregator
 from magcheck.aggregate.render_json import to_data, to_json
 from magcheck.aggregate.sources import aggregate_store
 from magcheck.core.bulk import CodeLayout, ScoredPlan
-from magcheck.core.evidence import benefit_support, load_evidence
+from magcheck.core.evidence import load_evidence
 from magcheck.core.model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
 from magcheck.core.questionnaires import content_hash, to_document
 from magcheck.core.scoring import band, response_scores, session_scores

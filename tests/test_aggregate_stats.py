@@ -85,13 +85,14 @@ def test_pooled_means_gaps_and_alpha_match_the_raw_data(tmp_path: Path) -> None:
     assert agg.components["support"].n == want.n
     assert agg.components["support"].mean == pytest.approx(want.mean)
     assert agg.components["support"].low == pytest.approx(want.low)
-    trust_items = [it.id for it in q.items_of("trust")]
-    complete = [
-        tuple(a[i] for i in trust_items)
+    trust_items = q.items_of("trust")
+    lo, hi = q.scale.min, q.scale.max
+    complete = [  # alpha is computed on scored values: reverse-keyed items flipped
+        tuple(lo + hi - a[it.id] if it.reverse else a[it.id] for it in trust_items)
         for qq, a in rows
-        if qq.id == "member" and all(a.get(i) is not None for i in trust_items)
+        if qq.id == "member" and all(a.get(it.id) is not None for it in trust_items)
     ]
-    [alpha] = [a for a in agg.alpha if a.questionnaire == "member v1" and a.component == "trust"]
+    [alpha] = [a for a in agg.alpha if a.questionnaire == "member v2" and a.component == "trust"]
     assert alpha.n == len(complete) >= 10
     assert alpha.alpha == pytest.approx(cronbach_alpha(complete))
     assert (agg.groups, agg.sessions, agg.responses) == (3, 6, 36)
@@ -179,7 +180,7 @@ def test_a_member_round_outweighs_a_self_assessment_held_the_same_day(
         members = store.create_session(group, bundled["member"], "en", "2026-05-05")
         for n in range(1, 5):
             r = store.start_response(members, "member", f"M{n}")
-            store.record_answers(r, {it.id: 1 for it in bundled["member"].items})  # all missing
+            store.record_answers(r, {it.id: 5 if it.reverse else 1 for it in bundled["member"].items})
             store.complete_response(r)
         # the facilitator's self-assessment of the same meeting is entered afterwards, all strong
         fac_q = bundled["facilitator"]

@@ -6,12 +6,12 @@ import json
 import stat
 from pathlib import Path
 
+from magcheck.core.scoring import response_scores, session_scores
 from magcheck.exports import export
 from magcheck.exports.bundle import checksum
 from magcheck.exports.importing import import_files
 from magcheck.exports.reading import read_bundle
 from magcheck.paths import package_data
-from magcheck.report.build import score_session
 from magcheck.store import Store
 
 from .export_support import dump, fill_store, run
@@ -21,7 +21,9 @@ def _scores(directory: Path) -> dict[str, tuple]:
     with Store.open(directory) as store:
         out = {}
         for s in store.sessions():
-            _, per_response, combined = score_session(store, s)
+            q = store.questionnaire(s.questionnaire_hash)
+            per_response = [(r, response_scores(q, a)) for r, a in store.session_answers(s)]
+            combined = session_scores(q, [(r.role, sc) for r, sc in per_response])
             out[s.id] = (
                 {r.id: {c: x.score for c, x in sc.items()} for r, sc in per_response},
                 {c: (x.score, x.band, x.facilitator, x.member) for c, x in combined.items()},

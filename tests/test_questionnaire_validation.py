@@ -132,7 +132,7 @@ def test_python_object_tags_are_refused(tmp_path):
 def test_bad_bands_are_reported(tmp_path):
     body = TINY + "bands: {strong: 40, developing: 60}\n"
     assert any(
-        "bands: need 0 <= developing (60) < strong (40) <= 100" in p
+        "bands: need 0 <= weak (25) < developing (60) < strong (40) <= 100" in p
         for p in problems_for(tmp_path, body)
     )
 
@@ -149,26 +149,50 @@ def test_missing_required_keys_listed(tmp_path):
         assert any(f":1: {key}: required key is missing" in p for p in problems)
 
 
-def test_bundled_facilitator_covers_every_component(bundled):
-    q = bundled["facilitator"]
+def test_bundled_facilitator_covers_every_component_with_a_parallel_item(bundled):
+    q, m = bundled["facilitator"], bundled["member"]
     assert q.role == "facilitator" and q.scale.min == 1 and q.scale.max == 5
     assert set(q.languages) == {"en", "es", "pt"}
+    assert q.scale.dont_know and not q.scale.prefer_not_to_say  # a facilitator may not know
     assert len(q.items) >= 24
+    members = {it.id: it for it in m.items}
+    partners = [it.parallel for it in q.items if it.parallel]
+    assert len(partners) == len(set(partners)), "a member item mirrors at most one item"
     for comp in COMPONENT_IDS:
         items = q.items_of(comp)
         assert len(items) >= 3, comp
-        assert any(it.reverse for it in items), f"{comp} has no reverse-keyed item"
+        mirrored = [it for it in items if it.parallel]
+        assert mirrored, f"{comp} has no item parallel to a member item"
+        for it in mirrored:
+            partner = members[it.parallel]
+            assert partner.component == comp and partner.reverse == it.reverse, it.id
 
 
-def test_bundled_member_has_two_plain_items_per_component(bundled):
+def test_both_forms_share_one_frequency_scale_so_parallel_items_compare(bundled):
+    q, m = bundled["facilitator"], bundled["member"]
+    assert (q.scale.min, q.scale.max) == (m.scale.min, m.scale.max)
+    assert q.scale.labels == m.scale.labels
+
+
+def test_bundled_member_form_is_plain_and_a_quarter_reverse_keyed(bundled):
     q = bundled["member"]
-    assert q.scale.prefer_not_to_say
-    assert len(q.items) == 16
+    assert q.scale.prefer_not_to_say and q.scale.not_applicable
     for comp in COMPONENT_IDS:
-        assert len(q.items_of(comp)) == 2, comp
+        assert len(q.items_of(comp)) >= 2, comp
+    assert sum(it.reverse for it in q.items) * 4 >= len(q.items)
     for item in q.items:
         assert len(item.text["en"].split()) <= 16, item.id  # short, plain sentences
         assert set(item.text) == {"en", "es", "pt"}
+
+
+def test_no_item_names_its_component(bundled):
+    from magcheck import i18n
+
+    for q in bundled.values():
+        for item in q.items:
+            for lang in q.languages:
+                name = i18n.name(item.component, lang).lower()
+                assert name not in item.text[lang].lower(), (q.id, item.id, lang)
 
 
 @pytest.mark.parametrize("name", ["facilitator.yaml", "member.yaml"])

@@ -12,7 +12,7 @@ from .store import Group, Session, Store
 DEMO_GROUP = "Demo: Riverside peer support"
 
 # How each component really stands in the demo group (on the 1..5 scale), and how it moves per
-# month. Networks is weak and the facilitator over-rates it: the report shows a blind spot there.
+# month. Networks is weak and the facilitator over-rates it: the report shows a difference there.
 _LEVEL = {
     "coping": 3.6,
     "emotion": 2.9,
@@ -44,7 +44,7 @@ def _fill(
     skip: float,
 ) -> None:
     response = store.start_response(session, role, code)
-    answers: dict[str, int | None] = {}
+    answers: dict[str, int | str | None] = {}
     # Each person sees the group through their own lens, a little brighter or darker on every
     # item: this shared part is what makes items agree (Cronbach's alpha) in real data.
     outlook = rng.gauss(0, 0.45)
@@ -52,8 +52,9 @@ def _fill(
         level = _LEVEL[item.component] + _GROWTH.get(item.component, 0.05) * month + outlook
         if role == "facilitator":
             level += _FACILITATOR_BIAS.get(item.component, 0.1)
-        if q.scale.prefer_not_to_say and rng.random() < skip:
-            answers[item.id] = None
+        offered = q.scale.non_answers
+        if offered and rng.random() < skip:
+            answers[item.id] = rng.choice(offered)
         else:
             answers[item.id] = _answer(rng, q, level, item.reverse)
     store.record_answers(response, answers)
@@ -63,7 +64,7 @@ def _fill(
 def create_demo(
     store: Store, questionnaires: dict[str, Questionnaire], today: date | None = None
 ) -> tuple[Group, list[Session]]:
-    """Three monthly meetings: a facilitator self-assessment and a member round at each."""
+    """Three monthly checks: a facilitator self-assessment and a member round at each."""
     existing = [g for g in store.groups() if g.name == DEMO_GROUP]
     if existing:
         return existing[0], store.sessions(existing[0])
@@ -75,11 +76,10 @@ def create_demo(
         day = start + timedelta(days=35 * month)
         fac_q = questionnaires["facilitator"]
         s = store.create_session(group, fac_q, "en", day)
-        _fill(store, s, fac_q, "facilitator", "F1", month, rng, 0)
+        _fill(store, s, fac_q, "facilitator", "F1", month, rng, 0.04)
         sessions.append(s)
         mem_q = questionnaires["member"]
-        s = store.create_session(group, mem_q, "en", day)
-        _fill(store, s, mem_q, "facilitator", "F1", month, rng, 0)
+        s = store.create_session(group, mem_q, "en", check=store.check_of(s))
         for n in range(1, 6 + month):
             _fill(store, s, mem_q, "member", f"M{n}", month, rng, 0.06)
         sessions.append(s)

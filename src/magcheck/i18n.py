@@ -66,6 +66,17 @@ def guidance(component: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     return list(texts.get(lang_or_default(lang)) or texts.get(DEFAULT_LANGUAGE, []))
 
 
+def group_advice(key: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """A list of group-level advice from guidance.yaml (e.g. 'differences')."""
+    return guidance(key, lang)
+
+
+def group_text(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A paragraph from guidance.yaml (e.g. 'safety')."""
+    texts = _yaml("guidance.yaml").get(key, {})
+    return str(texts.get(lang_or_default(lang)) or texts.get(DEFAULT_LANGUAGE, ""))
+
+
 @cache
 def _catalog(lang: str) -> dict[str, str]:
     with open(package_data("ui.json"), encoding="utf-8") as fh:

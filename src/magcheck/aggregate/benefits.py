@@ -3,12 +3,76 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..core.bulk import ratio
-from ..core.evidence import BENEFIT_LIKELY, BENEFIT_POSSIBLE, LIKELY, POSSIBLE, UNLIKELY, Evidence
-from ..core.evidence import INSUFFICIENT as BENEFIT_INSUFFICIENT
+from ..core.evidence import Evidence, load_evidence
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
+from ..core.scoring import MISSING, STRONG
+
+LIKELY, POSSIBLE, UNLIKELY, BENEFIT_INSUFFICIENT = "likely", "possible", "unlikely", "insufficient"
+BENEFIT_LIKELY = Fraction(75)
+BENEFIT_POSSIBLE = Fraction(50)
+
+
+@dataclass(frozen=True)
+class BenefitSupport:
+    benefit: str
+    support: Fraction | None
+    band: str
+    scored_weight: Fraction
+    total_weight: Fraction
+    drivers: tuple[str, ...]
+    blockers: tuple[str, ...]
+
+
+def benefit_band(support: Fraction | None) -> str:
+    if support is None:
+        return BENEFIT_INSUFFICIENT
+    if support >= BENEFIT_LIKELY:
+        return LIKELY
+    if support >= BENEFIT_POSSIBLE:
+        return POSSIBLE
+    return UNLIKELY
+
+
+def benefit_support(
+    scores: Mapping[str, Fraction | None],
+    bands: Mapping[str, str],
+    evidence: Evidence | None = None,
+) -> list[BenefitSupport]:
+    """Support = sum(w*S)/sum(w) over scored components; insufficient below half the weight.
+
+    scores: component -> session score (None or absent when not scored);
+    bands: component -> band word, for drivers (strong, w >= 0.5) and blockers (missing, w = 1).
+    """
+    ev = evidence or load_evidence()
+    out: list[BenefitSupport] = []
+    for ben in BENEFIT_IDS:
+        total = sum((ev.weight(c, ben) for c in COMPONENT_IDS), Fraction(0))
+        scored = [
+            (c, ev.weight(c, ben), s) for c in COMPONENT_IDS if (s := scores.get(c)) is not None
+        ]
+        scored_weight = sum((w for _, w, _ in scored), Fraction(0))
+        support: Fraction | None = None
+        if scored_weight > 0 and scored_weight * 2 >= total:
+            support = sum((w * s for _, w, s in scored), Fraction(0)) / scored_weight
+        drivers = tuple(
+            c
+            for c in COMPONENT_IDS
+            if ev.weight(c, ben) >= Fraction(1, 2) and bands.get(c) == STRONG
+        )
+        blockers = tuple(
+            c for c in COMPONENT_IDS if ev.weight(c, ben) == 1 and bands.get(c) == MISSING
+        )
+        out.append(
+            BenefitSupport(
+                ben, support, benefit_band(support), scored_weight, total, drivers, blockers
+            )
+        )
+    return out
 
 
 class Latest:

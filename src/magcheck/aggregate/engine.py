@@ -17,12 +17,12 @@ from fractions import Fraction
 from typing import Any
 
 from ..core.bulk import Plans, ScoredPlan, ratio
-from ..core.evidence import Evidence, benefit_support, load_evidence
+from ..core.evidence import Evidence, load_evidence
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
 from ..core.scoring import BLIND_SPOT_GAP, MISSING, band, band_of
 from ..exports.records import Dataset, SessionRecord
 from ..store import Group
-from .benefits import GroupBenefits, Latest
+from .benefits import GroupBenefits, Latest, benefit_support
 from .results import (
     ALPHA_MIN_N,
     BENEFIT_BANDS,

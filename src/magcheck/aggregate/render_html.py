@@ -15,6 +15,7 @@ from .stats import MeanCI
 COLOURS = {
     "strong": "#2e7d32",
     "developing": "#f0a500",
+    "weak": "#e65100",
     "missing": "#c62828",
     "likely": "#2e7d32",
     "possible": "#f0a500",

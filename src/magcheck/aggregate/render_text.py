@@ -20,7 +20,7 @@ from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
 from .results import BENEFIT_BANDS, Aggregate, Trend
 from .stats import MeanCI
 
-BAND_STYLE = {"strong": "green", "developing": "yellow", "missing": "red"}
+BAND_STYLE = {"strong": "green", "developing": "yellow", "weak": "dark_orange", "missing": "red"}
 SHORT = {
     "coping": "coping",
     "emotion": "emotion",

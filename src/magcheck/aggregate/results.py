@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.evidence import BenefitSupport
+from .benefits import BenefitSupport
 from .stats import MeanCI
 
 BY_KEYS = ("group", "questionnaire", "month", "region", "focus")

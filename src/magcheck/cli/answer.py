@@ -42,11 +42,12 @@ def cmd_answer(args: argparse.Namespace) -> int:
                     )
                 lang = args.lang or session.language
             else:
-                if not args.group or not args.questionnaire:
+                if not (args.group or args.check) or not args.questionnaire:
                     from ..errors import InputError
 
                     raise InputError(
-                        "give --group and --questionnaire (or --session ID, or --resume RESPONSE)"
+                        "give --group (or --check ID) and --questionnaire "
+                        "(or --session ID, or --resume RESPONSE)"
                     )
                 q = get(load_questionnaires(args), args.questionnaire)
                 lang = args.lang or q.languages[0]
@@ -55,20 +56,39 @@ def cmd_answer(args: argparse.Namespace) -> int:
             code = check_respondent_code(args.respondent)
             preset = read_answer_file(Path(args.answers), q) if args.answers else None
             if not args.session:
-                group = store.group(args.group)
-                session = store.create_session(group, q, lang, args.date)
+                check = store.check(args.check) if args.check else None
+                group = store.group(args.group) if args.group else None
+                joined = check.part(q.role) if check is not None else None
+                if check is not None and group is not None and group.id != check.group_id:
+                    from ..errors import InputError
+
+                    raise InputError(
+                        f"check {check.id[:8]} is for group '{check.group_name}', not '{group.name}'"
+                    )
+                if joined is not None and joined.questionnaire_id == q.id:
+                    session = joined  # the round already started: this is one more respondent
+                elif check is not None:
+                    session = store.create_session(
+                        store.group(check.group_id), q, lang, check=check
+                    )
+                else:
+                    assert group is not None
+                    session = store.create_session(group, q, lang, args.date)
             response = store.start_response(session, role, code)
             if preset is not None:
                 store.record_answers(response, preset)
                 store.complete_response(response)
                 print(
-                    f"Saved {sum(v is not None for v in preset.values())} answers ({len(preset)} given) for {len(q.items)} items."
+                    f"Saved {sum(isinstance(v, int) for v in preset.values())} answers "
+                    f"({len(preset)} given) for {len(q.items)} items."
                 )
                 print(f"Session {session.id}")
+                print(f"Check {session.check_id}")
                 return 0
         print(f"Session {session.id[:8]} · {session.group_name} · {q.title[lang]}")
         print(t("cli.resume_hint", lang, response=response.id[:8]))
-        answers = store.answers(response)
+        answers: dict[str, int | str | None] = dict(store.answers(response))
+        answers.update(store.non_answers(response))
         start = next_item_index(q, answers)
         finished = _ask(store, response, q, lang, start, answers)
         if finished:
@@ -83,15 +103,17 @@ def _ask(
     q: Questionnaire,
     lang: str,
     index: int,
-    answers: dict[str, int | None],
+    answers: dict[str, int | str | None],
 ) -> bool | None:
     """Ask items from index on. True = all answered, False = stopped by 'q', None = input ended."""
-    from ..core.answering import parse_typed_answer
+    from ..core.answering import NON_ANSWER_KEYS, parse_typed_answer
+    from ..core.model import NON_ANSWERS
     from ..i18n import t
 
     out = sys.stdout
-    pnts = f"   0 = {t('cli.prefer_not', lang)}" if q.scale.prefer_not_to_say else ""
-    scale_line = "   ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points) + pnts
+    offered = q.scale.non_answers
+    extra = "".join(f"   {NON_ANSWER_KEYS[k]} = {t(f'cli.{k}', lang)}" for k in offered)
+    scale_line = "   ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points) + extra
     out.write(t("cli.keys_help", lang) + "\n")
     total = len(q.items)
     while index < total:
@@ -99,15 +121,12 @@ def _ask(
         out.write(f"\n[{index + 1}/{total}] {item.text[lang]}\n  {scale_line}\n")
         if item.id in answers:
             saved = answers[item.id]
-            out.write(
-                "  "
-                + t(
-                    "cli.previous_answer",
-                    lang,
-                    value=t("cli.prefer_not", lang) if saved is None else saved,
-                )
-                + "\n"
+            shown = (
+                t(f"cli.{saved or 'prefer_not_to_say'}", lang)
+                if not isinstance(saved, int)
+                else saved
             )
+            out.write("  " + t("cli.previous_answer", lang, value=shown) + "\n")
         out.write(f"{t('cli.item_prompt', lang)}> ")
         out.flush()
         line = sys.stdin.readline()
@@ -124,10 +143,13 @@ def _ask(
             index = max(0, index - 1)
             continue
         if got == "invalid":
-            extra = t("cli.invalid_pnts", lang) if q.scale.prefer_not_to_say else ""
-            out.write(t("cli.invalid", lang, lo=q.scale.min, hi=q.scale.max, pnts=extra) + "\n")
+            keys = " / ".join(NON_ANSWER_KEYS[k] for k in offered)
+            more = t("cli.invalid_or", lang, keys=keys) if offered else ""
+            out.write(t("cli.invalid", lang, lo=q.scale.min, hi=q.scale.max, pnts=more) + "\n")
             continue
-        value = got if isinstance(got, int) else None
+        value: int | str = got
+        if isinstance(got, str) and got not in NON_ANSWERS:  # cannot happen: parse checks it
+            continue
         store.record_answer(response, item.id, value)
         answers[item.id] = value
         index += 1
@@ -161,6 +183,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--respondent", metavar="CODE", help="optional respondent code such as M3 (never a name)"
     )
     p.add_argument("--session", metavar="ID", help="add this respondent to an existing session")
+    p.add_argument(
+        "--check",
+        metavar="ID",
+        help="join this check (one meeting's assessment): a member round joins a facilitator "
+        "self-assessment, or the other way round",
+    )
     p.add_argument("--date", help="meeting date for a new session, YYYY-MM-DD (default today)")
     p.add_argument(
         "--answers", metavar="FILE", help="YAML or JSON file of item-id: value instead of typing"

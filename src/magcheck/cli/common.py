@@ -25,9 +25,10 @@ def make_table(*columns: str, wrap: str = "") -> Any:
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for name in columns:
-        table.add_column(name, no_wrap=name != wrap, min_width=None if name == wrap else len(name))
+        wraps = name == wrap
+        table.add_column(name, no_wrap=not wraps, min_width=max(len(name), 10 if wraps else 0))
     return table
 
 

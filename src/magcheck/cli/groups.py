@@ -41,11 +41,12 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
         print("No sessions yet. Start one: magcheck answer --group G --questionnaire member")
         return 0
     table = make_table(
-        "id", "group", "date", "questionnaire", "respondents", "status", wrap="group"
+        "id", "check", "group", "date", "questionnaire", "people", "status", wrap="group"
     )
     for s in sessions:
         table.add_row(
             s.id[:8],
+            (s.check_id or "")[:8],
             s.group_name,
             s.date,
             f"{s.questionnaire_id} v{s.questionnaire_version}",

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import answer, exchange, groups, questionnaires, report
+from . import answer, config, exchange, groups, questionnaires, report
 
-FAMILIES = (questionnaires, groups, answer, report, exchange)
+FAMILIES = (questionnaires, groups, answer, report, exchange, config)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""magcheck report and magcheck demo: a session's report as text, Markdown or JSON."""
+"""magcheck report and magcheck demo: a check's report as text, Markdown or JSON."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from .common import add_command, console, load_questionnaires, open_store
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..report.build import build_report
+    from ..report.build import report_for
     from ..report.render import to_data, to_markdown, to_rich
 
     with open_store(args) as store:
-        rep = build_report(store, store.session(args.session), args.lang)
+        rep = report_for(store, args.check, args.lang)
     if args.format == "json":
         print(json.dumps(to_data(rep), indent=2, ensure_ascii=False))
     elif args.format == "markdown":
@@ -32,11 +32,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         group, sessions = create_demo(store, load_questionnaires(args))
-        latest = [s for s in sessions if s.questionnaire_id == "member"][-1]
+        checks = store.checks(group)
+        latest = checks[0]
         con = console()
         con.print(to_rich(build_report(store, latest), con.width))
     print(
-        f"\nDemo group '{group.name}' has {len(sessions)} sessions: magcheck sessions list --group \"{group.name}\""
+        f"\nDemo group '{group.name}' has {len(sessions)} sessions in {len(checks)} checks: "
+        f'magcheck sessions list --group "{group.name}"'
     )
     return 0
 
@@ -46,11 +48,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "report",
         cmd_report,
-        "a session's report: component bands, blind spots, benefits, guidance",
+        "a check's report: each part's components, facilitator and members compared, "
+        "the review's benefit links, guidance",
         "magcheck report 3fa2c1d0 --format markdown > report.md",
         common,
     )
-    p.add_argument("session", help="session id (the first 8 characters are enough)")
+    p.add_argument(
+        "check", metavar="ID", help="check or session id (the first 8 characters are enough)"
+    )
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--lang", help="report language (default: the session's)")
     add_command(

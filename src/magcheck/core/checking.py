@@ -19,13 +19,13 @@ TOP_KEYS = ("id", "version", "role", "languages", "title", "description", "scale
 REQUIRED_TOP = ("id", "version", "role", "languages", "title", "scale", "items")
 
 
-SCALE_KEYS = ("min", "max", "labels", "prefer_not_to_say")
+SCALE_KEYS = ("min", "max", "labels", "prefer_not_to_say", "dont_know", "not_applicable")
 
 
-ITEM_KEYS = ("id", "component", "text", "reverse")
+ITEM_KEYS = ("id", "component", "text", "reverse", "parallel")
 
 
-BAND_KEYS = ("strong", "developing")
+BAND_KEYS = ("strong", "developing", "weak")
 
 
 MIN_ITEMS_PER_COMPONENT = 2
@@ -197,13 +197,12 @@ def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | No
     if ok and lo >= hi:
         c.add(raw.key_lines.get("min"), "scale.min", f"min ({lo}) must be less than max ({hi})")
         ok = False
-    pnts = raw.get("prefer_not_to_say", False)
-    if not isinstance(pnts, bool):
-        c.add(
-            raw.key_lines.get("prefer_not_to_say"),
-            "scale.prefer_not_to_say",
-            "must be true or false",
-        )
+    flags: dict[str, bool] = {}
+    for flag in ("prefer_not_to_say", "dont_know", "not_applicable"):
+        value = raw.get(flag, False)
+        if not isinstance(value, bool):
+            c.add(raw.key_lines.get(flag), f"scale.{flag}", "must be true or false")
+        flags[flag] = value is True
     labels_raw = raw.get("labels")
     labels: dict[str, tuple[str, ...]] = {}
     if labels_raw is None:
@@ -242,7 +241,7 @@ def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | No
             )
     if not ok:
         return None
-    return Scale(min=lo, max=hi, labels=labels, prefer_not_to_say=pnts is True)
+    return Scale(min=lo, max=hi, labels=labels, **flags)
 
 
 def _check_items(c: _Checker, doc: LineDict, languages: list[str]) -> tuple[Item, ...] | None:
@@ -298,8 +297,20 @@ def _check_items(c: _Checker, doc: LineDict, languages: list[str]) -> tuple[Item
         if not isinstance(reverse, bool):
             c.add(entry.key_lines.get("reverse"), f"{prefix}.reverse", "must be true or false")
         text = c.texts(entry, "text", f"{prefix}.text", languages)
+        parallel = entry.get("parallel")
+        if parallel is not None and (
+            not isinstance(parallel, str) or not _ID_RE.fullmatch(parallel)
+        ):
+            c.add(
+                entry.key_lines.get("parallel"),
+                f"{prefix}.parallel",
+                "must be the id of the member item this item mirrors (letters, digits, '_' or '-')",
+            )
+            parallel = None
         if iid and comp and isinstance(reverse, bool):
-            items.append(Item(id=iid, component=comp, text=text, reverse=reverse))
+            items.append(
+                Item(id=iid, component=comp, text=text, reverse=reverse, parallel=parallel)
+            )
     counts = Counter(entry.get("component") for entry in raw if isinstance(entry, LineDict))
     for comp, n in counts.items():
         if comp in COMPONENT_IDS and n < MIN_ITEMS_PER_COMPONENT:
@@ -316,18 +327,26 @@ def _check_bands(c: _Checker, doc: LineDict) -> Bands:
     if raw is None:
         return Bands()
     if not isinstance(raw, LineDict):
-        c.add(doc.key_lines.get("bands"), "bands", "must be a mapping with strong and developing")
+        c.add(
+            doc.key_lines.get("bands"), "bands", "must be a mapping with strong, developing, weak"
+        )
         return Bands()
     c.keys(raw, BAND_KEYS, "bands.")
-    strong = _number(raw.get("strong", 75))
-    developing = _number(raw.get("developing", 50))
-    if strong is None:
-        c.add(raw.key_lines.get("strong"), "bands.strong", "must be a number from 0 to 100")
-    if developing is None:
-        c.add(raw.key_lines.get("developing"), "bands.developing", "must be a number from 0 to 100")
-    if strong is None or developing is None:
+    default = Bands()
+    edges: dict[str, Fraction] = {}
+    for key in BAND_KEYS:
+        given = raw.get(key)
+        value = getattr(default, key) if given is None and key not in raw else _number(given)
+        if value is None:
+            c.add(raw.key_lines.get(key), f"bands.{key}", "must be a number from 0 to 100")
+            return Bands()
+        edges[key] = value
+    strong, developing, weak = edges["strong"], edges["developing"], edges["weak"]
+    if not (0 <= weak < developing < strong <= 100):
+        c.add(
+            raw.line,
+            "bands",
+            f"need 0 <= weak ({weak}) < developing ({developing}) < strong ({strong}) <= 100",
+        )
         return Bands()
-    if not (0 <= developing < strong <= 100):
-        c.add(raw.line, "bands", f"need 0 <= developing ({developing}) < strong ({strong}) <= 100")
-        return Bands()
-    return Bands(strong=strong, developing=developing)
+    return Bands(strong=strong, developing=developing, weak=weak)

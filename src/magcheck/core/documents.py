@@ -34,13 +34,29 @@ def to_document(q: Questionnaire) -> dict[str, Any]:
             "prefer_not_to_say": q.scale.prefer_not_to_say,
             "labels": {k: list(v) for k, v in q.scale.labels.items()},
         },
-        "items": [
-            {"id": it.id, "component": it.component, "reverse": it.reverse, "text": dict(it.text)}
-            for it in q.items
-        ],
+        "items": [_item_document(it) for it in q.items],
         "bands": {"strong": _num_out(q.bands.strong), "developing": _num_out(q.bands.developing)},
         "content_hash": q.content_hash,
     }
+    # Keys added after version 1 appear only when they differ from the default, so a document
+    # written before them stays exactly as it was.
+    if q.bands.weak != Bands().weak:
+        doc["bands"]["weak"] = _num_out(q.bands.weak)
+    for flag in ("dont_know", "not_applicable"):
+        if getattr(q.scale, flag):
+            doc["scale"][flag] = True
+    return doc
+
+
+def _item_document(it: Item) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": it.id,
+        "component": it.component,
+        "reverse": it.reverse,
+        "text": dict(it.text),
+    }
+    if it.parallel:  # only when set: older documents stay exactly as they were
+        doc["parallel"] = it.parallel
     return doc
 
 
@@ -63,6 +79,8 @@ def from_document(doc: dict[str, Any], source: str = "store") -> Questionnaire:
             max=int(scale["max"]),
             labels={k: tuple(v) for k, v in scale["labels"].items()},
             prefer_not_to_say=bool(scale.get("prefer_not_to_say", False)),
+            dont_know=bool(scale.get("dont_know", False)),
+            not_applicable=bool(scale.get("not_applicable", False)),
         ),
         items=tuple(
             Item(
@@ -70,12 +88,14 @@ def from_document(doc: dict[str, Any], source: str = "store") -> Questionnaire:
                 component=it["component"],
                 text=dict(it["text"]),
                 reverse=bool(it["reverse"]),
+                parallel=it.get("parallel") or None,
             )
             for it in doc["items"]
         ),
         bands=Bands(
             strong=Fraction(str(bands.get("strong", 75))),
             developing=Fraction(str(bands.get("developing", 50))),
+            weak=Fraction(str(bands.get("weak", 25))),
         ),
         content_hash=doc.get("content_hash", ""),
         source=source,

@@ -1,9 +1,8 @@
-"""The component x benefit evidence weights and the benefit support they predict."""
+"""The review's component x benefit links: which components it links to each benefit, how often."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -11,12 +10,9 @@ from pathlib import Path
 from ..errors import Problem, QuestionnaireError
 from ..paths import package_data
 from .model import BENEFIT_IDS, COMPONENT_IDS
-from .scoring import MISSING, STRONG
 from .yamlsource import LineDict, load_file
 
-LIKELY, POSSIBLE, UNLIKELY, INSUFFICIENT = "likely", "possible", "unlikely", "insufficient"
-BENEFIT_LIKELY = Fraction(75)
-BENEFIT_POSSIBLE = Fraction(50)
+OFTEN, SOMETIMES = "often", "sometimes"  # how often studies reported a link (1.0, 0.5)
 ALLOWED_WEIGHTS = (Fraction(0), Fraction(1, 2), Fraction(1))
 
 
@@ -26,9 +22,18 @@ class Evidence:
     source: str
     tier_rule: str
     note: str
+    tiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # most/moderate/few
+    cited_links: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def weight(self, component: str, benefit: str) -> Fraction:
         return self.weights[component][benefit]
+
+    def links(self, benefit: str) -> list[tuple[str, str]]:
+        """(component, OFTEN or SOMETIMES) for the components linked to a benefit, most often
+        reported first, then in the components' usual order."""
+        found = [(c, self.weight(c, benefit)) for c in COMPONENT_IDS if self.weight(c, benefit)]
+        found.sort(key=lambda cw: -cw[1])
+        return [(c, OFTEN if w == 1 else SOMETIMES) for c, w in found]
 
 
 def parse_evidence(path: Path) -> Evidence:
@@ -72,67 +77,17 @@ def parse_evidence(path: Path) -> Evidence:
         source=str(doc.get("source", "")),
         tier_rule=str(doc.get("tier_rule", "")),
         note=str(doc.get("note", "")),
+        tiers=_lists(doc.get("tiers")),
+        cited_links=_lists(doc.get("cited_links")),
     )
+
+
+def _lists(raw: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): tuple(str(x) for x in v) for k, v in raw.items() if isinstance(v, list)}
 
 
 @cache
 def load_evidence() -> Evidence:
     return parse_evidence(package_data("evidence.yaml"))
-
-
-@dataclass(frozen=True)
-class BenefitSupport:
-    benefit: str
-    support: Fraction | None
-    band: str
-    scored_weight: Fraction
-    total_weight: Fraction
-    drivers: tuple[str, ...]
-    blockers: tuple[str, ...]
-
-
-def benefit_band(support: Fraction | None) -> str:
-    if support is None:
-        return INSUFFICIENT
-    if support >= BENEFIT_LIKELY:
-        return LIKELY
-    if support >= BENEFIT_POSSIBLE:
-        return POSSIBLE
-    return UNLIKELY
-
-
-def benefit_support(
-    scores: Mapping[str, Fraction | None],
-    bands: Mapping[str, str],
-    evidence: Evidence | None = None,
-) -> list[BenefitSupport]:
-    """Support = sum(w*S)/sum(w) over scored components; insufficient below half the weight.
-
-    scores: component -> session score (None or absent when not scored);
-    bands: component -> band word, for drivers (strong, w >= 0.5) and blockers (missing, w = 1).
-    """
-    ev = evidence or load_evidence()
-    out: list[BenefitSupport] = []
-    for ben in BENEFIT_IDS:
-        total = sum((ev.weight(c, ben) for c in COMPONENT_IDS), Fraction(0))
-        scored = [
-            (c, ev.weight(c, ben), s) for c in COMPONENT_IDS if (s := scores.get(c)) is not None
-        ]
-        scored_weight = sum((w for _, w, _ in scored), Fraction(0))
-        support: Fraction | None = None
-        if scored_weight > 0 and scored_weight * 2 >= total:
-            support = sum((w * s for _, w, s in scored), Fraction(0)) / scored_weight
-        drivers = tuple(
-            c
-            for c in COMPONENT_IDS
-            if ev.weight(c, ben) >= Fraction(1, 2) and bands.get(c) == STRONG
-        )
-        blockers = tuple(
-            c for c in COMPONENT_IDS if ev.weight(c, ben) == 1 and bands.get(c) == MISSING
-        )
-        out.append(
-            BenefitSupport(
-                ben, support, benefit_band(support), scored_weight, total, drivers, blockers
-            )
-        )
-    return out

@@ -23,15 +23,22 @@ BENEFIT_IDS: tuple[str, ...] = (
     "hope",
 )
 ROLES: tuple[str, ...] = ("facilitator", "member", "observer")
+
+# Answers that are not a point on the scale. Each is left out of scores and counted in reports.
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+DONT_KNOW = "dont_know"  # a facilitator cannot observe everything
+NOT_APPLICABLE = "not_applicable"  # "doesn't apply to me", for members
+NON_ANSWERS: tuple[str, ...] = (PREFER_NOT_TO_SAY, DONT_KNOW, NOT_APPLICABLE)
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt")
 
 
 @dataclass(frozen=True)
 class Bands:
-    """Score edges: score >= strong is strong; developing <= score < strong; else missing."""
+    """Score edges: strong >= strong; developing >= developing; weak >= weak; else missing."""
 
     strong: Fraction = Fraction(75)
     developing: Fraction = Fraction(50)
+    weak: Fraction = Fraction(25)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,23 @@ class Scale:
     max: int
     labels: dict[str, tuple[str, ...]]
     prefer_not_to_say: bool = False
+    dont_know: bool = False
+    not_applicable: bool = False
+
+    @property
+    def non_answers(self) -> tuple[str, ...]:
+        """The non-answers this scale offers, in a fixed order."""
+        offered = {
+            PREFER_NOT_TO_SAY: self.prefer_not_to_say,
+            DONT_KNOW: self.dont_know,
+            NOT_APPLICABLE: self.not_applicable,
+        }
+        return tuple(kind for kind in NON_ANSWERS if offered[kind])
+
+    @property
+    def step(self) -> Fraction:
+        """One answer step on the 0-100 score scale: 100 / (max - min)."""
+        return Fraction(100, self.max - self.min)
 
     @property
     def points(self) -> range:
@@ -55,6 +79,7 @@ class Item:
     component: str
     text: dict[str, str]
     reverse: bool = False
+    parallel: str | None = None  # a facilitator item's member partner (same meaning, 3rd person)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from .model import Bands, Questionnaire
 
 BLIND_SPOT_GAP = Fraction(20)
 
-STRONG, DEVELOPING, MISSING, INSUFFICIENT = "strong", "developing", "missing", "insufficient"
+STRONG, DEVELOPING, WEAK, MISSING = "strong", "developing", "weak", "missing"
+INSUFFICIENT = "insufficient"
+BANDS: tuple[str, ...] = (STRONG, DEVELOPING, WEAK, MISSING)
 
 
 def scored_value(value: int, reverse: bool, lo: int, hi: int) -> int:
@@ -72,11 +74,9 @@ def band_of(num: int, den: int, bands: Bands = DEFAULT_BANDS) -> str:
     Decided in integers by cross-multiplication, so bulk paths that keep scores as integer
     ratios use this same rule without building fractions.
     """
-    s, d = bands.strong, bands.developing
-    if num * s.denominator >= s.numerator * den:
-        return STRONG
-    if num * d.denominator >= d.numerator * den:
-        return DEVELOPING
+    for word, edge in ((STRONG, bands.strong), (DEVELOPING, bands.developing), (WEAK, bands.weak)):
+        if num * edge.denominator >= edge.numerator * den:
+            return word
     return MISSING
 
 

@@ -1,4 +1,10 @@
-"""Build a session's report (scores, bands, blind spots, benefits, guidance) from the store."""
+"""Build a check's report from the store: each part's components, the facilitator-member
+comparison, change since the previous check, the review's benefit links, guidance, crisis text.
+
+What a group hears must be defensible: member results only from the privacy floor up, the
+facilitator never folded into the members, differences and changes only beyond one answer step,
+benefits as links from the review, never as scores (docs/scoring.md).
+"""
 
 from __future__ import annotations
 
@@ -6,93 +12,190 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .. import i18n
-from ..core.evidence import BenefitSupport, benefit_support
-from ..core.model import Questionnaire
-from ..core.scoring import (
-    DEVELOPING,
-    MISSING,
-    ComponentScore,
-    SessionComponent,
-    response_scores,
-    session_scores,
+from ..core.checkscore import (
+    Comparison,
+    PartComponent,
+    PartScores,
+    change,
+    compare_parallel,
+    part_scores,
+    standing,
 )
-from ..store import Response, Session, Store
+from ..core.evidence import load_evidence
+from ..core.model import BENEFIT_IDS, Questionnaire
+from ..core.scoring import DEVELOPING, INSUFFICIENT, MISSING, WEAK
+from ..store import Check, Session, Store
+
+FACILITATOR, MEMBER = "facilitator", "member"
+NEEDS_IDEAS = (DEVELOPING, WEAK, MISSING)
 
 
 @dataclass(frozen=True)
 class ComponentRow:
-    result: SessionComponent
-    previous: Fraction | None  # same component in the group's previous session, same questionnaire
-
-    @property
-    def component(self) -> str:
-        return self.result.component
-
-    @property
-    def change(self) -> Fraction | None:
-        if self.previous is None or self.result.score is None:
-            return None
-        return self.result.score - self.previous
+    component: str
+    score: Fraction | None
+    band: str
+    n: int
+    previous: Fraction | None  # same component, previous complete check, same questionnaire
+    change: str | None  # up / down / same (beyond one answer step), None when not comparable
 
 
 @dataclass(frozen=True)
-class SessionReport:
+class Part:
+    """The facilitator self-assessment or the member round of a check."""
+
+    role: str
     session: Session
     questionnaire: Questionnaire
-    language: str
-    responses: tuple[Response, ...]
-    components: tuple[ComponentRow, ...]
-    benefits: tuple[BenefitSupport, ...]
-    guidance: dict[str, list[str]]
-    previous_session: Session | None
+    people: int  # respondents of this role with at least one answer
+    unfinished: int
+    shown: bool  # False for a member round under the privacy floor: nothing of it is shown
+    rows: tuple[ComponentRow, ...]
+    non_answers: dict[str, int]
+    previous: Session | None
 
-    def count(self, role: str) -> int:
-        return sum(1 for r in self.responses if r.role == role)
+
+@dataclass(frozen=True)
+class BenefitLink:
+    benefit: str
+    links: tuple[tuple[str, str, str | None], ...]  # (component, often/sometimes, band here)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    check: Check
+    language: str
+    floor: int
+    facilitator: Part | None
+    members: Part | None
+    comparisons: tuple[Comparison, ...]  # empty unless both parts exist
+    benefits: tuple[BenefitLink, ...]
+    standing_from: str | None  # which part the benefit and guidance bands come from
+    guidance: dict[str, list[str]]
+    crisis_text: str | None
 
     @property
-    def unfinished(self) -> int:
-        return sum(1 for r in self.responses if not r.complete)
+    def parts(self) -> tuple[Part, ...]:
+        """Members first: the group hears its own view before the facilitator's."""
+        return tuple(p for p in (self.members, self.facilitator) if p is not None)
+
+    @property
+    def differences(self) -> tuple[Comparison, ...]:
+        return tuple(c for c in self.comparisons if c.worth_talking_about)
 
 
-def score_session(
-    store: Store, session: Session
-) -> tuple[
-    Questionnaire, list[tuple[Response, dict[str, ComponentScore]]], dict[str, SessionComponent]
-]:
+def _scored(store: Store, session: Session, role: str) -> tuple[Questionnaire, PartScores, list]:
     q = store.questionnaire(session.questionnaire_hash)
-    per_response = [
-        (r, response_scores(q, answers)) for r, answers in store.session_answers(session)
-    ]
-    combined = session_scores(q, [(r.role, s) for r, s in per_response])
-    return q, per_response, combined
+    rows = store.session_answers(session)
+    skipped = store.session_non_answers(session)
+    scores = part_scores(
+        q,
+        role,
+        [(r.role, answers) for r, answers in rows],
+        [skipped.get(r.id, {}) for r, _ in rows if r.role == role],
+    )
+    return q, scores, rows
 
 
-def build_report(store: Store, session: Session, lang: str | None = None) -> SessionReport:
-    language = i18n.lang_or_default(lang or session.language)
-    q, per_response, combined = score_session(store, session)
-    previous = store.previous_session(session)
-    before: dict[str, SessionComponent] = {}
-    if previous is not None:
-        before = score_session(store, previous)[2]
-    rows = tuple(
-        ComponentRow(result, before[c].score if c in before else None)
-        for c, result in combined.items()
+def _part(store: Store, check: Check, role: str, floor: int) -> tuple[Part | None, list]:
+    session = check.part(role)
+    if session is None:
+        return None, []
+    q, scores, rows = _scored(store, session, role)
+    shown = role == FACILITATOR or scores.people >= floor
+    previous = store.previous_part(check, role, q.id)
+    before: dict[str, Fraction | None] = {}
+    if previous is not None and shown:
+        pq, pscores, _ = _scored(store, previous, role)
+        if role == FACILITATOR or pscores.people >= floor:
+            before = {c.component: c.score for c in pscores.components}
+    table = tuple(
+        ComponentRow(
+            c.component,
+            c.score,
+            c.band,
+            c.n,
+            before.get(c.component),
+            change(c.score, before.get(c.component), q.scale.step),
+        )
+        for c in scores.components
     )
-    benefits = benefit_support(
-        {c: r.score for c, r in combined.items()}, {c: r.band for c, r in combined.items()}
+    unfinished = sum(1 for r, _ in rows if r.role == role and not r.complete)
+    part = Part(
+        role,
+        session,
+        q,
+        scores.people,
+        unfinished,
+        shown,
+        table if shown else (),
+        scores.non_answers if shown else {},
+        previous,
     )
-    guidance = {
-        c: i18n.guidance(c, language)
-        for c, r in combined.items()
-        if r.band in (DEVELOPING, MISSING)
-    }
-    return SessionReport(
-        session=session,
-        questionnaire=q,
+    return part, [answers for r, answers in rows if r.role == role]
+
+
+def build_report(store: Store, check: Check, lang: str | None = None) -> CheckReport:
+    """The report of one check, in `lang` or else the language its sessions were answered in."""
+    first = check.sessions[0].language if check.sessions else None
+    language = i18n.lang_or_default(lang or first)
+    floor = store.privacy_floor()
+    fac, fac_answers = _part(store, check, FACILITATOR, floor)
+    mem, mem_answers = _part(store, check, MEMBER, floor)
+
+    comparisons: tuple[Comparison, ...] = ()
+    if fac is not None and mem is not None and fac_answers:
+        comparisons = tuple(
+            compare_parallel(
+                fac.questionnaire, fac_answers[0], mem.questionnaire, mem_answers, floor
+            )
+        )
+
+    def scores_of(part: Part | None) -> PartScores | None:
+        if part is None or not part.shown:
+            return None
+        return PartScores(part.role, part.people, tuple(_as_component(r) for r in part.rows), {})
+
+    here = standing(scores_of(mem), scores_of(fac))
+    standing_from = MEMBER if scores_of(mem) else (FACILITATOR if scores_of(fac) else None)
+    evidence = load_evidence()
+    benefits = tuple(
+        BenefitLink(b, tuple((c, how, here.get(c)) for c, how in evidence.links(b)))
+        for b in BENEFIT_IDS
+    )
+    guidance = {c: i18n.guidance(c, language) for c, b in here.items() if b in NEEDS_IDEAS}
+    return CheckReport(
+        check=check,
         language=language,
-        responses=tuple(r for r, _ in per_response),
-        components=rows,
-        benefits=tuple(benefits),
+        floor=floor,
+        facilitator=fac,
+        members=mem,
+        comparisons=comparisons,
+        benefits=benefits,
+        standing_from=standing_from,
         guidance=guidance,
-        previous_session=previous,
+        crisis_text=store.crisis_text(language),
     )
+
+
+def _as_component(row: ComponentRow) -> PartComponent:
+    return PartComponent(row.component, row.score, row.n, row.band)
+
+
+def report_for(store: Store, ref: str, lang: str | None = None) -> CheckReport:
+    """A report from a check id or a session id (a session's report is its check's)."""
+    from ..errors import NotFoundError
+
+    try:
+        check = store.check(ref)
+    except NotFoundError:
+        try:
+            check = store.check_of(store.session(ref))
+        except NotFoundError:
+            raise NotFoundError(
+                f"no check or session '{ref}' (see 'magcheck sessions list')"
+            ) from None
+    return build_report(store, check, lang)
+
+
+__all__ = ["INSUFFICIENT", "BenefitLink", "CheckReport", "ComponentRow", "Part", "build_report"]

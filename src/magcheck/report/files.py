@@ -1,4 +1,4 @@
-"""Write a session's report as a Markdown file the user can find, readable by its owner only."""
+"""Write a check's report as a Markdown file the user can find, readable by its owner only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import MagcheckError
 from ..paths import export_dir
-from .build import SessionReport
+from .build import CheckReport
 from .render import to_markdown
 
 
@@ -17,13 +17,13 @@ class ExportError(MagcheckError):
     title = "Export problem"
 
 
-def report_filename(rep: SessionReport) -> str:
-    s = rep.session
-    group = re.sub(r"[^A-Za-z0-9]+", "-", s.group_name).strip("-").lower()[:40] or "group"
-    return f"report-{group}-{s.date}-{s.id[:8]}.md"
+def report_filename(rep: CheckReport) -> str:
+    c = rep.check
+    group = re.sub(r"[^A-Za-z0-9]+", "-", c.group_name).strip("-").lower()[:40] or "group"
+    return f"report-{group}-{c.date}-{c.id[:8]}.md"
 
 
-def write_report_markdown(rep: SessionReport, data_dir: Path) -> Path:
+def write_report_markdown(rep: CheckReport, data_dir: Path) -> Path:
     """The report goes to <data dir>/exports (folder 0o700, file 0o600); returns the file's path.
 
     Written to a temporary name and renamed, so a full disk never leaves half a report behind.

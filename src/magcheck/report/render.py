@@ -1,4 +1,8 @@
-"""Render a SessionReport as Rich renderables (terminal, text), Markdown or JSON-ready data."""
+"""Render a CheckReport as Rich renderables (terminal, text), Markdown, or JSON-ready data.
+
+The three say the same things in the same order; every sentence comes from the UI catalogue in
+the report's language, and data (group names) is only ever shown as plain text.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +17,21 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import i18n
+from ..core.checkscore import DOWN, SAME, UP, Comparison
+from ..core.model import COMPONENT_IDS
 from ..core.scoring import as_float, display
 from ..i18n import t
-from .build import SessionReport
+from .build import CheckReport, Part
 
 BAR_WIDTH = 20
 BAND_STYLE = {
     "strong": "green",
     "developing": "yellow",
+    "weak": "dark_orange",
     "missing": "red",
     "insufficient": "dim",
-    "likely": "green",
-    "possible": "yellow",
-    "unlikely": "red",
 }
+ARROWS = {UP: "↑", DOWN: "↓", SAME: "≈"}
 
 
 def bar(score: Fraction | None, width: int = BAR_WIDTH) -> str:
@@ -46,229 +51,313 @@ def signed(value: Fraction | None) -> str:
     return f"{'+' if value > 0 else '−'}{shown}"
 
 
-def arrow(change: Fraction | None) -> str:
-    if change is None:
+def change_text(word: str | None, lang: str) -> str:
+    return f"{ARROWS[word]} {t(f'report.change_{word}', lang)}" if word else ""
+
+
+def people(n: int, lang: str) -> str:
+    return t("report.person" if n == 1 else "report.people", lang, n=n)
+
+
+def header(rep: CheckReport) -> list[tuple[str, str]]:
+    lang = rep.language
+    c = rep.check
+    rows = [
+        (t("report.group", lang), c.group_name),
+        (t("report.date", lang), c.date),
+        (t("report.check", lang), c.id[:8]),
+    ]
+    for part in rep.parts:
+        q = part.questionnaire
+        detail = f"{q.title[q.text_lang(lang)]} (v{q.version}), {people(part.people, lang)}"
+        if part.unfinished:
+            detail += ", " + t("report.unfinished", lang, n=part.unfinished)
+        rows.append((t(f"report.part_{part.role}", lang), detail))
+    return rows
+
+
+def part_title(part: Part, lang: str) -> str:
+    title = t(f"report.part_{part.role}", lang)
+    if not part.shown:
+        return title
+    return title + " · " + t("report.based_on", lang, people=people(part.people, lang))
+
+
+def benefits_note(rep: CheckReport) -> str:
+    note = t("report.benefits_limit", rep.language)
+    if rep.standing_from == "facilitator":
+        note += " " + t("report.bands_from_facilitator", rep.language)
+    return note
+
+
+def floor_line(part: Part, floor: int, lang: str) -> str:
+    return t("report.below_floor", lang, people=people(part.people, lang), floor=floor)
+
+
+def non_answer_line(part: Part, lang: str) -> str:
+    if not part.non_answers:
         return ""
-    if change >= 5:
-        return f"↑ {signed(change)}"
-    if change <= -5:
-        return f"↓ {signed(change)}"
-    return f"→ {signed(change)}"
+    counts = ", ".join(
+        f"{n} {t(f'report.non_answer_{kind}', lang)}"
+        for kind, n in sorted(part.non_answers.items())
+    )
+    return t("report.non_answers", lang, counts=counts)
 
 
-def _header(rep: SessionReport) -> list[tuple[str, str]]:
-    lang = rep.language
-    s = rep.session
-    q = rep.questionnaire
-    return [
-        (t("report.group", lang), s.group_name),
-        (t("report.date", lang), s.date),
-        (t("report.questionnaire", lang), f"{q.title[q.text_lang(lang)]} ({q.id} v{q.version})"),
-        (t("report.session", lang), s.id[:8]),
-        (
-            t("report.respondents", lang),
+def comparison_row(c: Comparison, lang: str) -> tuple[str, str, str, str]:
+    members = (
+        f"{display(c.members)} (n={c.n_members})"
+        if c.members is not None
+        else t("report.members_too_few", lang, n=c.n_members)
+    )
+    diff = signed(c.difference)
+    if c.worth_talking_about:
+        diff += " " + t("report.worth_talking", lang)
+    elif c.difference is not None:
+        diff += " " + t("report.about_same", lang)
+    return i18n.name(c.component, lang), display(c.facilitator), members, diff
+
+
+def benefit_line(links: tuple[tuple[str, str, str | None], ...], lang: str) -> str:
+    """'often reported: Trust (strong), …; sometimes reported: …' with this group's bands."""
+    groups = []
+    for how in ("often", "sometimes"):
+        named = [
             t(
-                "report.respondents_detail",
+                "report.benefit_link",
                 lang,
-                total=len(rep.responses),
-                facilitators=rep.count("facilitator"),
-                members=rep.count("member"),
-                unfinished=rep.unfinished,
-            ),
-        ),
-    ]
+                component=i18n.name(comp, lang),
+                band=i18n.band_word(band, lang) if band else t("report.not_scored", lang),
+            )
+            for comp, kind, band in links
+            if kind == how
+        ]
+        if named:
+            groups.append(f"{t(f'report.link_{how}', lang)}: {', '.join(named)}")
+    return "; ".join(groups)
 
 
-def blind_spot_lines(rep: SessionReport) -> list[str]:
-    lang = rep.language
-    return [
-        t(
-            "report.blind_spot_line",
-            lang,
-            component=i18n.name(row.component, lang),
-            facilitator=display(row.result.facilitator.score),
-            members=display(row.result.member.score),
-            gap=signed(row.result.gap),
-        )
-        for row in rep.components
-        if row.result.blind_spot
-    ]
+def comparison_shown(rep: CheckReport) -> bool:
+    return any(c.members is not None for c in rep.comparisons)
 
 
-def to_rich(rep: SessionReport, width: int = 100) -> RenderableType:
+def crisis_line(rep: CheckReport) -> str:
+    if rep.crisis_text:
+        return t("report.crisis", rep.language, text=rep.crisis_text)
+    return t("report.crisis_unset", rep.language)
+
+
+def to_rich(rep: CheckReport, width: int = 100) -> RenderableType:
     """Fits `width` columns; band words are never cut, the bar shrinks first."""
     lang = rep.language
     bar_width = BAR_WIDTH if width >= 100 else 10
     parts: list[RenderableType] = [Text(t("report.title", lang), style="bold")]
     head = Table.grid(padding=(0, 2))
-    for key, value in _header(rep):
+    for key, value in header(rep):
         head.add_row(Text(key, style="bold"), Text(value))  # Text: a group name is never markup
     parts.append(head)
-    if not rep.responses:
+    parts.append(Text(t("report.instrument", lang), style="italic"))
+    if not rep.parts:
         parts.append(Text(t("report.no_responses", lang)))
-        return RichGroup(*parts)
+    for part in rep.parts:
+        parts.append(Text(part_title(part, lang), style="bold"))
+        if not part.shown:
+            parts.append(Padding(Text(floor_line(part, rep.floor, lang)), (0, 0, 0, 2)))
+            continue
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        band_width = max(len(i18n.band_word(r.band, lang)) for r in part.rows) if part.rows else 4
+        table.add_column(t("report.component", lang), min_width=12)
+        table.add_column(t("report.score", lang), no_wrap=True, min_width=4 + bar_width)
+        table.add_column(t("report.band", lang), no_wrap=True, min_width=band_width)
+        table.add_column(t("report.n", lang), justify="right", no_wrap=True)
+        table.add_column(t("report.change", lang), no_wrap=True)
+        for r in part.rows:
+            style = BAND_STYLE[r.band]
+            table.add_row(
+                i18n.name(r.component, lang),
+                Text.assemble(f"{display(r.score):>3} ", (bar(r.score, bar_width), style)),
+                Text(i18n.band_word(r.band, lang), style=style),
+                str(r.n),
+                change_text(r.change, lang),
+            )
+        parts.append(table)
+        notes = [non_answer_line(part, lang)]
+        if part.previous is not None:
+            notes.append(t("report.previous", lang, date=part.previous.date))
+        for note in filter(None, notes):
+            parts.append(Padding(Text(note, style="dim"), (0, 0, 0, 2)))
 
-    comps = Table(
-        title=t("report.components", lang),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    band_width = max(len(i18n.band_word(r.result.band, lang)) for r in rep.components)
-    comps.add_column(t("report.component", lang), min_width=12)
-    comps.add_column(t("report.score", lang), no_wrap=True, min_width=4 + bar_width)
-    comps.add_column(t("report.band", lang), no_wrap=True, min_width=band_width)
-    comps.add_column(t("report.n", lang), justify="right", no_wrap=True)
-    comps.add_column(t("report.gap", lang), justify="right", no_wrap=True)
-    comps.add_column(
-        t("report.change", lang), no_wrap=True, min_width=len(t("report.change", lang))
-    )
-    for row in rep.components:
-        r = row.result
-        gap = signed(r.gap) + (" !" if r.blind_spot else "")
-        style = BAND_STYLE[r.band]
-        comps.add_row(
-            i18n.name(r.component, lang),
-            Text.assemble(f"{display(r.score):>3} ", (bar(r.score, bar_width), style)),
-            Text(i18n.band_word(r.band, lang), style=style),
-            str(r.n),
-            gap,
-            arrow(row.change),
-        )
-    parts.append(comps)
-    if rep.previous_session is not None:
-        parts.append(Text(t("report.previous", lang, date=rep.previous_session.date), style="dim"))
+    if rep.comparisons and not comparison_shown(rep):
+        parts.append(Text(t("report.comparison", lang), style="bold"))
+        note = t("report.comparison_floor", lang, floor=rep.floor)
+        parts.append(Padding(Text(note), (0, 0, 0, 2)))
+    elif rep.comparisons:
+        parts.append(Text(t("report.comparison", lang), style="bold"))
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for key in ("component", "facilitator", "members", "difference"):
+            table.add_column(t(f"report.{key}", lang))
+        for c in rep.comparisons:
+            table.add_row(*comparison_row(c, lang))
+        parts.append(table)
+        step = display(rep.comparisons[0].step)
+        note = t("report.comparison_rule", lang, step=step, floor=rep.floor)
+        parts.append(Padding(Text(note, style="dim"), (0, 0, 0, 2)))
 
-    spots = blind_spot_lines(rep)
-    parts.append(Text(t("report.blind_spots", lang), style="bold"))
-    parts.append(
-        Text("\n".join(f"  ! {s}" for s in spots) or f"  {t('report.no_blind_spots', lang)}")
-    )
-
-    bens = Table(title=t("report.benefits", lang), title_justify="left", box=box.SIMPLE_HEAD)
-    bens.add_column(t("report.benefit", lang))
-    bens.add_column(t("report.support", lang), justify="right")
-    bens.add_column(t("report.band", lang), no_wrap=True)
-    bens.add_column(t("report.drivers", lang))
-    bens.add_column(t("report.blockers", lang))
-    none = t("report.none", lang)
+    parts.append(Text(t("report.benefits", lang), style="bold"))
+    parts.append(Padding(Text(benefits_note(rep), style="dim"), (0, 0, 0, 2)))
     for b in rep.benefits:
-        bens.add_row(
-            i18n.name(b.benefit, lang),
-            display(b.support),
-            Text(i18n.band_word(b.band, lang), style=BAND_STYLE[b.band]),
-            ", ".join(i18n.name(c, lang) for c in b.drivers) or none,
-            ", ".join(i18n.name(c, lang) for c in b.blockers) or none,
+        line = f"{i18n.name(b.benefit, lang)} — {benefit_line(b.links, lang)}"
+        parts.append(Padding(Text(line), (0, 0, 0, 2)))
+
+    parts.append(Text(t("report.definitions", lang), style="bold"))
+    for comp in COMPONENT_IDS:
+        parts.append(
+            Padding(Text(f"{i18n.name(comp, lang)}: {i18n.definition(comp, lang)}"), (0, 0, 0, 2))
         )
-    parts.append(bens)
-    parts.append(Text(t("report.evidence_note", lang), style="dim"))
 
     parts.append(Text(t("report.guidance", lang), style="bold"))
     if rep.guidance:
         for comp, tips in rep.guidance.items():
-            band = next(r.result.band for r in rep.components if r.component == comp)
-            parts.append(
-                Text(f"{i18n.name(comp, lang)} ({i18n.band_word(band, lang)})", style="bold")
-            )
+            parts.append(Text(i18n.name(comp, lang), style="bold"))
             parts.extend(Padding(Text(f"- {tip}"), (0, 0, 0, 2)) for tip in tips)
-    else:
-        parts.append(Text(f"  {t('report.no_guidance', lang)}"))
+    elif rep.standing_from:
+        parts.append(Padding(Text(t("report.no_guidance", lang)), (0, 0, 0, 2)))
+    if rep.differences:
+        parts.append(Text(t("report.differences", lang), style="bold"))
+        parts.extend(
+            Padding(Text(f"- {tip}"), (0, 0, 0, 2))
+            for tip in i18n.group_advice("differences", lang)
+        )
+    parts.append(Text(t("report.safety", lang), style="bold"))
+    parts.append(Padding(Text(i18n.group_text("safety", lang)), (0, 0, 0, 2)))
+    parts.append(Text(crisis_line(rep), style="bold"))
     return RichGroup(*parts)
 
 
-def to_markdown(rep: SessionReport) -> str:
+def _md(text: str) -> str:
+    """Data inside Markdown: characters that would start markup are escaped."""
+    out = text
+    for ch in "\\`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def to_markdown(rep: CheckReport) -> str:
     lang = rep.language
     out = [f"# {t('report.title', lang)}", ""]
-    out += [f"- **{k}**: {v}" for k, v in _header(rep)]
-    out.append("")
-    if not rep.responses:
-        return "\n".join([*out, t("report.no_responses", lang), ""])
-    cols = ["component", "score", "band", "n", "facilitator", "members", "gap", "change"]
-    out.append(f"## {t('report.components', lang)}")
-    out.append("")
-    out.append("| " + " | ".join(t(f"report.{c}", lang) for c in cols) + " |")
-    out.append("|" + "---|" * len(cols))
-    for row in rep.components:
-        r = row.result
-        gap = signed(r.gap) + (f" **{t('report.blind_spot', lang)}**" if r.blind_spot else "")
-        out.append(
-            f"| {i18n.name(r.component, lang)} | {display(r.score)} | {i18n.band_word(r.band, lang)} "
-            f"| {r.n} | {display(r.facilitator.score)} | {display(r.member.score)} | {gap} "
-            f"| {arrow(row.change)} |"
-        )
-    out.append("")
-    if rep.previous_session is not None:
-        out += [t("report.previous", lang, date=rep.previous_session.date), ""]
-    out += [f"## {t('report.blind_spots', lang)}", ""]
-    out += [f"- {s}" for s in blind_spot_lines(rep)] or [t("report.no_blind_spots", lang)]
-    out += ["", f"## {t('report.benefits', lang)}", ""]
-    bcols = ["benefit", "support", "band", "drivers", "blockers"]
-    out.append("| " + " | ".join(t(f"report.{c}", lang) for c in bcols) + " |")
-    out.append("|" + "---|" * len(bcols))
-    none = t("report.none", lang)
+    out += [f"- **{k}**: {_md(v)}" for k, v in header(rep)]
+    out += ["", f"_{t('report.instrument', lang)}_", ""]
+    if not rep.parts:
+        out += [t("report.no_responses", lang), ""]
+    for part in rep.parts:
+        out += [f"## {part_title(part, lang)}", ""]
+        if not part.shown:
+            out += [floor_line(part, rep.floor, lang), ""]
+            continue
+        cols = ["component", "score", "band", "n", "change"]
+        out.append("| " + " | ".join(t(f"report.{c}", lang) for c in cols) + " |")
+        out.append("|" + "---|" * len(cols))
+        for r in part.rows:
+            out.append(
+                f"| {i18n.name(r.component, lang)} | {display(r.score)} "
+                f"| {i18n.band_word(r.band, lang)} | {r.n} | {change_text(r.change, lang)} |"
+            )
+        out.append("")
+        if line := non_answer_line(part, lang):
+            out += [line, ""]
+        if part.previous is not None:
+            out += [t("report.previous", lang, date=part.previous.date), ""]
+    if rep.comparisons and not comparison_shown(rep):
+        out += [f"## {t('report.comparison', lang)}", ""]
+        out += [t("report.comparison_floor", lang, floor=rep.floor), ""]
+    elif rep.comparisons:
+        out += [f"## {t('report.comparison', lang)}", ""]
+        cols = ["component", "facilitator", "members", "difference"]
+        out.append("| " + " | ".join(t(f"report.{c}", lang) for c in cols) + " |")
+        out.append("|" + "---|" * len(cols))
+        for c in rep.comparisons:
+            out.append("| " + " | ".join(comparison_row(c, lang)) + " |")
+        step = display(rep.comparisons[0].step)
+        out += ["", t("report.comparison_rule", lang, step=step, floor=rep.floor), ""]
+    out += [f"## {t('report.benefits', lang)}", "", f"_{benefits_note(rep)}_", ""]
     for b in rep.benefits:
-        out.append(
-            f"| {i18n.name(b.benefit, lang)} | {display(b.support)} | {i18n.band_word(b.band, lang)} "
-            f"| {', '.join(i18n.name(c, lang) for c in b.drivers) or none} "
-            f"| {', '.join(i18n.name(c, lang) for c in b.blockers) or none} |"
-        )
-    out += ["", f"_{t('report.evidence_note', lang)}_", "", f"## {t('report.guidance', lang)}", ""]
+        out.append(f"- **{i18n.name(b.benefit, lang)}** — {benefit_line(b.links, lang)}")
+    out += ["", f"## {t('report.definitions', lang)}", ""]
+    out += [f"- **{i18n.name(c, lang)}**: {i18n.definition(c, lang)}" for c in COMPONENT_IDS]
+    out += ["", f"## {t('report.guidance', lang)}", ""]
     if rep.guidance:
         for comp, tips in rep.guidance.items():
             out.append(f"### {i18n.name(comp, lang)}")
             out += [f"- {tip}" for tip in tips]
             out.append("")
-    else:
+    elif rep.standing_from:
         out += [t("report.no_guidance", lang), ""]
+    if rep.differences:
+        out += [f"### {t('report.differences', lang)}", ""]
+        out += [f"- {tip}" for tip in i18n.group_advice("differences", lang)]
+        out.append("")
+    out += [f"### {t('report.safety', lang)}", "", i18n.group_text("safety", lang), ""]
+    out += [f"**{_md(crisis_line(rep))}**", ""]
     return "\n".join(out)
 
 
-def to_data(rep: SessionReport) -> dict[str, Any]:
-    s = rep.session
-    q = rep.questionnaire
-    return {
-        "session": {
-            "id": s.id,
-            "group": s.group_name,
-            "date": s.date,
-            "language": s.language,
-            "questionnaire": {"id": q.id, "version": q.version, "content_hash": q.content_hash},
-            "status": s.status,
-        },
-        "respondents": {
-            "total": len(rep.responses),
-            "facilitator": rep.count("facilitator"),
-            "member": rep.count("member"),
-            "observer": rep.count("observer"),
-            "unfinished": rep.unfinished,
-        },
-        "components": [
+def _part_data(part: Part) -> dict[str, Any]:
+    q = part.questionnaire
+    data: dict[str, Any] = {
+        "session": part.session.id,
+        "questionnaire": {"id": q.id, "version": q.version, "content_hash": q.content_hash},
+        "people": part.people,
+        "unfinished": part.unfinished,
+        "shown": part.shown,
+    }
+    if part.shown:
+        data["components"] = [
             {
-                "component": row.component,
-                "score": as_float(row.result.score),
-                "band": row.result.band,
-                "n": row.result.n,
-                "facilitator": {
-                    "score": as_float(row.result.facilitator.score),
-                    "n": row.result.facilitator.n,
-                },
-                "member": {"score": as_float(row.result.member.score), "n": row.result.member.n},
-                "gap": as_float(row.result.gap),
-                "blind_spot": row.result.blind_spot,
-                "previous_score": as_float(row.previous),
+                "component": r.component,
+                "score": as_float(r.score),
+                "band": r.band,
+                "n": r.n,
+                "previous_score": as_float(r.previous),
+                "change": r.change,
             }
-            for row in rep.components
+            for r in part.rows
+        ]
+        data["non_answers"] = dict(part.non_answers)
+        data["previous_session"] = part.previous.id if part.previous else None
+    return data
+
+
+def to_data(rep: CheckReport) -> dict[str, Any]:
+    c = rep.check
+    return {
+        "check": {"id": c.id, "group": c.group_name, "date": c.date},
+        "language": rep.language,
+        "privacy_floor": rep.floor,
+        "facilitator": _part_data(rep.facilitator) if rep.facilitator else None,
+        "members": _part_data(rep.members) if rep.members else None,
+        "comparison": [
+            {
+                "component": x.component,
+                "facilitator": as_float(x.facilitator),
+                "members": as_float(x.members),
+                "n_members": x.n_members,
+                "difference": as_float(x.difference),
+                "worth_talking_about": x.worth_talking_about,
+                "step": as_float(x.step),
+            }
+            for x in rep.comparisons
         ],
-        "benefits": [
+        "benefit_links": [
             {
                 "benefit": b.benefit,
-                "support": as_float(b.support),
-                "band": b.band,
-                "drivers": list(b.drivers),
-                "blockers": list(b.blockers),
+                "links": [
+                    {"component": comp, "reported": how, "band": band}
+                    for comp, how, band in b.links
+                ],
             }
             for b in rep.benefits
         ],
-        "guidance": {c: tips for c, tips in rep.guidance.items()},
-        "previous_session": rep.previous_session.id if rep.previous_session else None,
+        "bands_from": rep.standing_from,
+        "guidance": {comp: tips for comp, tips in rep.guidance.items()},
+        "crisis_text": rep.crisis_text,
     }

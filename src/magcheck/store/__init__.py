@@ -7,6 +7,7 @@ from .exchange import ExchangeQueries
 from .rows import (
     ROUND_MODE,
     SESSION_MODES,
+    Check,
     Group,
     Response,
     Session,
@@ -16,9 +17,10 @@ from .rows import (
 )
 from .schema import SCHEMA_VERSION
 from .sessions import SessionTables
+from .settings import Settings
 
 
-class Store(SessionTables, AnswerTables, ExchangeQueries):
+class Store(SessionTables, AnswerTables, ExchangeQueries, Settings):
     """One open store: groups, sessions, answers and the bulk queries, over one connection."""
 
 
@@ -26,6 +28,7 @@ __all__ = [
     "ROUND_MODE",
     "SCHEMA_VERSION",
     "SESSION_MODES",
+    "Check",
     "Group",
     "Response",
     "Session",

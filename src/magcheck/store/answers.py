@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 
-from ..core.model import ROLES, Questionnaire
+from ..core.model import NON_ANSWERS, PREFER_NOT_TO_SAY, ROLES, Questionnaire
 from ..errors import InputError, NotFoundError
 from .connection import Connection
 from .rows import Response, Session, check_respondent_code, new_id, now
@@ -65,26 +66,50 @@ class AnswerTables(Connection):
         )
         return [self._response(r) for r in rows]
 
-    def record_answer(self, response: Response, item_id: str, value: int | None) -> None:
-        """Commit one answer now (None = prefer not to say / skipped); answering again replaces it."""
-        with self.tx() as db:
-            db.execute(
-                "INSERT INTO answers(response_id, item_id, value, answered_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(response_id, item_id) DO UPDATE SET value = excluded.value,"
-                " answered_at = excluded.answered_at",
-                (response.id, item_id, value, now()),
-            )
+    def record_answer(self, response: Response, item_id: str, value: int | str | None) -> None:
+        """Commit one answer now; answering again replaces it.
 
-    def record_answers(self, response: Response, answers: dict[str, int | None]) -> None:
+        value: a point on the scale, or one of NON_ANSWERS (None means prefer not to say).
+        """
+        self.record_answers(response, {item_id: value})
+
+    def record_answers(self, response: Response, answers: Mapping[str, int | str | None]) -> None:
         """Several answers in one transaction: all are stored or none."""
         stamp = now()
+        rows = []
+        for item_id, given in answers.items():
+            value, missing = split_answer(given)
+            rows.append((response.id, item_id, value, stamp, missing))
         with self.tx() as db:
             db.executemany(
-                "INSERT INTO answers(response_id, item_id, value, answered_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(response_id, item_id) DO UPDATE SET value = excluded.value,"
-                " answered_at = excluded.answered_at",
-                [(response.id, k, v, stamp) for k, v in answers.items()],
+                "INSERT INTO answers(response_id, item_id, value, answered_at, missing)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(response_id, item_id) DO UPDATE SET"
+                " value = excluded.value, answered_at = excluded.answered_at,"
+                " missing = excluded.missing",
+                rows,
             )
+
+    def non_answers(self, response: Response) -> dict[str, str]:
+        """item id -> which non-answer (prefer_not_to_say, dont_know, not_applicable)."""
+        rows = self._query(
+            "SELECT item_id, coalesce(missing, 'prefer_not_to_say') FROM answers"
+            " WHERE response_id = ? AND value IS NULL",
+            (response.id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def session_non_answers(self, session: Session) -> dict[str, dict[str, str]]:
+        """response id -> item id -> non-answer, for a whole session in one query."""
+        rows = self._query(
+            "SELECT a.response_id, a.item_id, coalesce(a.missing, 'prefer_not_to_say')"
+            " FROM answers a JOIN responses r ON r.id = a.response_id"
+            " WHERE r.session_id = ? AND a.value IS NULL",
+            (session.id,),
+        )
+        out: dict[str, dict[str, str]] = {}
+        for rid, item, kind in rows:
+            out.setdefault(rid, {})[item] = kind
+        return out
 
     def answers(self, response: Response) -> dict[str, int | None]:
         rows = self._query(
@@ -122,9 +147,22 @@ class AnswerTables(Connection):
             db.execute("DELETE FROM responses WHERE id = ?", (response.id,))
 
 
-def next_item_index(q: Questionnaire, answers: dict[str, int | None]) -> int:
+def next_item_index(q: Questionnaire, answers: Mapping[str, object]) -> int:
     """Where a response resumes: the first item with no stored answer (len(items) when done)."""
     for i, item in enumerate(q.items):
         if item.id not in answers:
             return i
     return len(q.items)
+
+
+def split_answer(given: int | str | None) -> tuple[int | None, str | None]:
+    """(value, missing) as stored: a point on the scale, or NULL and which non-answer."""
+    if given is None:
+        return None, PREFER_NOT_TO_SAY
+    if isinstance(given, str):
+        if given not in NON_ANSWERS:
+            raise InputError(
+                f"'{given}' is not an answer (use a number or {', '.join(NON_ANSWERS)})"
+            )
+        return None, given
+    return given, None

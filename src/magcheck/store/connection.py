@@ -16,7 +16,7 @@ from typing import Any, Self
 from ..errors import StoreError
 from ..paths import store_path
 from .rows import new_id
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from .schema import SCHEMA_VERSION, apply_migration
 
 
 def _secure_dir(directory: Path) -> None:
@@ -122,9 +122,7 @@ class Connection:
         with self.tx() as db:
             current = db.execute("PRAGMA user_version").fetchone()[0]
             for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                apply_migration(db, version)
                 db.execute(f"PRAGMA user_version = {version}")
             db.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('device_id', ?)", (new_id(),)

@@ -59,6 +59,8 @@ class Session:
     respondents: int = 0
     unfinished: int = 0
     mode: str | None = None  # "round" for a member round the app runs until it is ended
+    check_id: str | None = None
+    questionnaire_role: str | None = None  # facilitator (self-assessment) or member (round)
 
     @property
     def status(self) -> str:
@@ -68,6 +70,23 @@ class Session:
         if self.mode == ROUND_MODE and self.closed_at is None:
             return "in progress"
         return "complete"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One meeting's assessment of a group: at most one facilitator self-assessment and one
+    member round, started in either order."""
+
+    id: str
+    group_id: str
+    group_name: str
+    date: str
+    created_at: str
+    sessions: tuple[Session, ...] = ()
+
+    def part(self, role: str) -> Session | None:
+        """The facilitator self-assessment ('facilitator') or the member round ('member')."""
+        return next((s for s in self.sessions if s.questionnaire_role == role), None)
 
 
 @dataclass(frozen=True)

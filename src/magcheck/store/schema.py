@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+import sqlite3
+import uuid
+from collections.abc import Callable
+
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -65,4 +69,65 @@ MIGRATIONS: dict[int, str] = {
     DROP TABLE answers;
     ALTER TABLE answers_v2 RENAME TO answers;
     """,
+    # 3: a check (one meeting's assessment) links at most one facilitator self-assessment and one
+    # member round; each session knows its questionnaire's role; an answer that is not a point
+    # on the scale says which non-answer it is (prefer not to say, don't know, doesn't apply).
+    3: """
+    CREATE TABLE checks (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups(id),
+        date TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX checks_group ON checks(group_id, date);
+    ALTER TABLE sessions ADD COLUMN check_id TEXT REFERENCES checks(id);
+    ALTER TABLE sessions ADD COLUMN questionnaire_role TEXT;
+    CREATE INDEX sessions_check ON sessions(check_id);
+    ALTER TABLE answers ADD COLUMN missing TEXT;
+    UPDATE answers SET missing = 'prefer_not_to_say' WHERE value IS NULL;
+    UPDATE sessions SET questionnaire_role = (
+        SELECT json_extract(q.document, '$.role') FROM questionnaires q
+        WHERE q.content_hash = sessions.questionnaire_hash
+    );
+    """,
 }
+
+
+def _link_checks(db: sqlite3.Connection) -> None:
+    """Sessions stored before checks existed: on each group's meeting date, a facilitator
+    self-assessment and a member round are linked into one check (in the order they were made);
+    any other session gets a check of its own. Answers are untouched."""
+    rows = db.execute(
+        "SELECT id, group_id, date, questionnaire_role, created_at FROM sessions"
+        " WHERE check_id IS NULL ORDER BY group_id, date, created_at, rowid"
+    ).fetchall()
+    open_checks: dict[tuple[str, str], list[tuple[str, set[str]]]] = {}
+    for sid, gid, day, role, created in rows:
+        role = role or "member"
+        candidates = open_checks.setdefault((gid, day), [])
+        free = [c for c, roles in candidates if role not in roles]
+        if free and role in ("facilitator", "member"):
+            check_id = free[0]
+            dict(candidates)[check_id].add(role)
+        else:
+            check_id = uuid.uuid4().hex
+            db.execute(
+                "INSERT INTO checks(id, group_id, date, created_at) VALUES (?, ?, ?, ?)",
+                (check_id, gid, day, created),
+            )
+            candidates.append((check_id, {role}))
+        db.execute("UPDATE sessions SET check_id = ? WHERE id = ?", (check_id, sid))
+
+
+# Steps in Python that run after a version's SQL, in the same transaction.
+AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {3: _link_checks}
+
+
+def apply_migration(db: sqlite3.Connection, version: int) -> None:
+    """Bring the schema from version - 1 to version (inside the caller's transaction)."""
+    for statement in MIGRATIONS[version].split(";"):
+        if statement.strip():
+            db.execute(statement)
+    step = AFTER.get(version)
+    if step is not None:
+        step(db)

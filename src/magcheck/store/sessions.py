@@ -11,7 +11,7 @@ from typing import Any
 from ..core.model import Questionnaire
 from ..errors import InputError, NotFoundError
 from .connection import Connection
-from .rows import ROUND_MODE, SESSION_MODES, Group, Session, new_id, now
+from .rows import ROUND_MODE, SESSION_MODES, Check, Group, Session, new_id, now
 
 __all__ = ["ROUND_MODE", "SessionTables"]
 
@@ -106,29 +106,139 @@ class SessionTables(Connection):
             respondents=r["respondents"],
             unfinished=r["unfinished"],
             mode=r["mode"],
+            check_id=r["check_id"],
+            questionnaire_role=r["questionnaire_role"],
         )
 
     def create_session(
-        self, group: Group, q: Questionnaire, language: str, on: date | str | None = None
+        self,
+        group: Group,
+        q: Questionnaire,
+        language: str,
+        on: date | str | None = None,
+        check: Check | None = None,
     ) -> Session:
+        """A new session of q; it joins `check` (one meeting's assessment) or starts a new one."""
         if language not in q.languages:
             raise InputError(
                 f"questionnaire '{q.id}' has no '{language}' text (it has {', '.join(q.languages)})"
             )
-        day = on.isoformat() if isinstance(on, date) else (on or date.today().isoformat())
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            raise InputError(f"date '{day}' is not a date like 2026-03-14") from None
+        if check is not None:
+            if check.group_id != group.id:
+                raise InputError(f"check {check.id[:8]} belongs to another group")
+            taken = check.part(q.role)
+            if taken is not None:
+                what = "member round" if q.role == "member" else "facilitator self-assessment"
+                raise InputError(
+                    f"check {check.id[:8]} already has a {what} (session {taken.id[:8]}); "
+                    f"add respondents to it with --session {taken.id[:8]}"
+                )
+            day = check.date
+        else:
+            day = on.isoformat() if isinstance(on, date) else (on or date.today().isoformat())
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise InputError(f"date '{day}' is not a date like 2026-03-14") from None
         self.save_questionnaire(q)
         sid = new_id()
+        stamp = now()
         with self.tx() as db:
+            check_id = check.id if check is not None else new_id()
+            if check is None:
+                db.execute(
+                    "INSERT INTO checks(id, group_id, date, created_at) VALUES (?, ?, ?, ?)",
+                    (check_id, group.id, day, stamp),
+                )
             db.execute(
                 "INSERT INTO sessions(id, group_id, date, language, questionnaire_id,"
-                " questionnaire_version, questionnaire_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (sid, group.id, day, language, q.id, q.version, q.content_hash, now()),
+                " questionnaire_version, questionnaire_hash, created_at, check_id,"
+                " questionnaire_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sid,
+                    group.id,
+                    day,
+                    language,
+                    q.id,
+                    q.version,
+                    q.content_hash,
+                    stamp,
+                    check_id,
+                    q.role,
+                ),
             )
         return self.session(sid)
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def check(self, ref: str) -> Check:
+        """A check by id or unique id prefix (at least 4 characters), or the check of a session."""
+        rows = self._query("SELECT id FROM checks WHERE id = ?", (ref,))
+        if not rows and len(ref) >= 4 and re.fullmatch(r"[0-9a-f]+", ref):
+            rows = self._query("SELECT id FROM checks WHERE id LIKE ? LIMIT 2", (ref + "%",))
+            if len(rows) > 1:
+                raise NotFoundError(
+                    f"check id '{ref}' matches more than one check; give more of it"
+                )
+        if not rows:
+            raise NotFoundError(f"no check '{ref}' (see 'magcheck sessions list')")
+        return self._checks("WHERE c.id = ?", (rows[0][0],))[0]
+
+    def checks(self, group: Group | None = None) -> list[Check]:
+        """A group's checks (or every check), newest first."""
+        if group is None:
+            return self._checks("", ())
+        return self._checks("WHERE c.group_id = ?", (group.id,))
+
+    def check_of(self, session: Session) -> Check:
+        if session.check_id is None:  # cannot happen after migration 3; kept for safety
+            raise NotFoundError(f"session {session.id[:8]} belongs to no check")
+        return self._checks("WHERE c.id = ?", (session.check_id,))[0]
+
+    def _checks(self, where: str, params: tuple[Any, ...]) -> list[Check]:
+        rows = self._query(
+            "SELECT c.id, c.group_id, g.name, c.date, c.created_at FROM checks c"
+            f" JOIN groups g ON g.id = c.group_id {where}"
+            " ORDER BY c.date DESC, c.created_at DESC, c.rowid DESC",
+            params,
+        )
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        by_check: dict[str, list[Session]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._query(
+                self._SESSION_SQL + f" WHERE s.check_id IN ({marks}) ORDER BY s.created_at",
+                tuple(chunk),
+            ):
+                by_check[r["check_id"]].append(self._session(r))
+        return [Check(r[0], r[1], r[2], r[3], r[4], tuple(by_check[r[0]])) for r in rows]
+
+    def previous_part(self, check: Check, role: str, questionnaire_id: str) -> Session | None:
+        """The same part (role) of the group's previous check that used the same questionnaire
+        and is complete: what a change is measured against."""
+        rows = self._query(
+            self._SESSION_SQL + " JOIN checks c ON c.id = s.check_id"
+            " WHERE s.group_id = ? AND s.questionnaire_id = ? AND s.questionnaire_role = ?"
+            " AND s.check_id != ? AND (c.date < ? OR (c.date = ? AND c.created_at < ?))"
+            " ORDER BY c.date DESC, c.created_at DESC, s.created_at DESC",
+            (
+                check.group_id,
+                questionnaire_id,
+                role,
+                check.id,
+                check.date,
+                check.date,
+                check.created_at,
+            ),
+        )
+        for r in rows:
+            session = self._session(r)
+            if session.status == "complete":
+                return session
+        return None
 
     def session(self, ref: str) -> Session:
         """A session by id or unique id prefix (at least 4 characters)."""

@@ -1,4 +1,4 @@
-"""Report: the session's components, blind spots, benefits and guidance, and a key to export it."""
+"""Report: the check's parts, the facilitator-member comparison, benefit links and guidance; a key to export it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...errors import MagcheckError
 from ...i18n import t
-from ...report.build import SessionReport, build_report
+from ...report.build import CheckReport, build_report
 from ...report.render import to_rich
 from ...store import Session
 from ..text import translate_bindings
@@ -35,7 +35,7 @@ class ReportScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.report: SessionReport | None = None
+        self.report: CheckReport | None = None
         self._width = 0
 
     @property
@@ -62,7 +62,9 @@ class ReportScreen(Screen[None]):
         ok, session = self.mapp.safely(store.session, self.session.id)
         if ok and session is not None:
             self.session = session
-            ok, self.report = self.mapp.safely(build_report, store, session, lang)
+            ok, check = self.mapp.safely(store.check_of, session)
+            if ok and check is not None:
+                ok, self.report = self.mapp.safely(build_report, store, check, lang)
         self._draw(force=True)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -84,7 +86,7 @@ class ReportScreen(Screen[None]):
             self.export(self.report)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, report: SessionReport) -> None:
+    def export(self, report: CheckReport) -> None:
         """File writing (with fsync) can be slow on an old disk: keep it off the event loop."""
         from ...report.files import write_report_markdown
 
