@@ -748,13 +748,15 @@ class Store:
 
     # -- the app's first screen ---------------------------------------------------------------
 
-    def newest_sessions(self, limit: int) -> list[Session]:
-        """The `limit` newest sessions, as `sessions()` orders them, counting responses only for
-        those: with thousands of sessions the counts for every one cost more than the sort."""
-        newest = "SELECT id FROM sessions ORDER BY date DESC, created_at DESC LIMIT ?"
+    def newest_sessions(self, limit: int | None = None) -> list[Session]:
+        """Sessions newest first (the `limit` newest, or all), responses counted only for those
+        returned: with thousands of sessions, counting for every one costs more than the sort.
+        One order for a first page and the whole list, ties included."""
+        newest = "SELECT id FROM sessions ORDER BY date DESC, created_at DESC, rowid DESC LIMIT ?"
         rows = self._query(
-            self._SESSION_SQL + f" WHERE s.id IN ({newest}) ORDER BY s.date DESC, s.created_at DESC",
-            (int(limit),),
+            self._SESSION_SQL + f" WHERE s.id IN ({newest})"
+            " ORDER BY s.date DESC, s.created_at DESC, s.rowid DESC",
+            (-1 if limit is None else int(limit),),
         )
         return [self._session(r) for r in rows]
 

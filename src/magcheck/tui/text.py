@@ -15,6 +15,7 @@ LANGUAGE_META_KEY = "ui_language"
 # and move there once that catalogue is free to change; `tr` reads both, these first.
 APP_TEXTS: dict[str, dict[str, str]] = {
     "tui.key.filter": {"en": "Filter", "es": "Filtrar", "pt": "Filtrar"},
+    "tui.key.clear_filter": {"en": "Clear filter", "es": "Borrar filtro", "pt": "Limpar filtro"},
     "tui.home.sessions": {"en": "Sessions ({n})", "es": "Sesiones ({n})", "pt": "Sessões ({n})"},
     "tui.home.sessions_filtered": {
         "en": "Sessions ({shown} of {n})",
@@ -22,9 +23,9 @@ APP_TEXTS: dict[str, dict[str, str]] = {
         "pt": "Sessões ({shown} de {n})",
     },
     "tui.home.filter_placeholder": {
-        "en": "Filter by group name · Enter: to the list · Esc: clear",
-        "es": "Filtrar por nombre de grupo · Enter: a la lista · Esc: borrar",
-        "pt": "Filtrar por nome do grupo · Enter: para a lista · Esc: limpar",
+        "en": "Part of a group's name; Enter goes to the list",
+        "es": "Parte del nombre de un grupo; Enter va a la lista",
+        "pt": "Parte do nome de um grupo; Enter vai para a lista",
     },
     "tui.home.no_match": {
         "en": "No group name contains “{text}”. Esc clears the filter.",

@@ -40,7 +40,7 @@ class HomeScreen(Screen[None]):
         Binding("slash", "filter", "tui.key.filter", key_display="/"),
         Binding("l", "app.next_language", "tui.key.language"),
         Binding("q", "app.quit", "tui.key.quit"),
-        Binding("escape", "clear_filter", show=False),
+        Binding("escape", "clear_filter", show=False),  # the filter box says so
     ]
 
     def __init__(self) -> None:
@@ -109,8 +109,10 @@ class HomeScreen(Screen[None]):
         lang = self.mapp.lang
         self.sub_title = tr("tui.home.title", lang)
         self.query_one("#groups", RowList).border_title = tr("tui.home.groups", lang)
-        if self.query("#filter"):
-            self.query_one("#filter", Input).placeholder = tr("tui.home.filter_placeholder", lang)
+        for box in self.query("#filter").results(Input):
+            box.placeholder = tr("tui.home.filter_placeholder", lang)
+            box.border_title = tr("tui.key.filter", lang)
+            box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", lang)
 
     # -- data --------------------------------------------------------------------------------
 
@@ -130,7 +132,7 @@ class HomeScreen(Screen[None]):
             return
         reader = Store(store.path)
         try:
-            sessions = reader.sessions()
+            sessions = reader.newest_sessions()  # the first page's order
             groups = reader.groups()
         finally:
             reader.close()
@@ -206,8 +208,10 @@ class HomeScreen(Screen[None]):
         if self.group_id != ALL_GROUPS:
             return [10, 0, max(width - (10 + 3 + status + 3), 8), 3, status]
         group = max(width - (10 + 11 + 3 + status + 4), 8)
-        questionnaire = 11
-        if group > 40:  # a wide terminal: names in full first, then questionnaire titles
+        questionnaire = 11  # "facilitator"; its heading is cut at 80 columns
+        if group >= 22:  # room for the whole heading too
+            questionnaire, group = 13, group - 2
+        if group > 40:  # a wide terminal: group names in full first, then the rest
             questionnaire, group = questionnaire + group - 40, 40
         return [10, group, questionnaire, 3, status]
 
@@ -275,6 +279,8 @@ class HomeScreen(Screen[None]):
             placeholder=tr("tui.home.filter_placeholder", self.mapp.lang),
             id="filter",
         )
+        box.border_title = tr("tui.key.filter", self.mapp.lang)
+        box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", self.mapp.lang)
         self.query_one("#sessions-pane").mount(box, before=0)
         box.focus()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -45,23 +45,23 @@ class RowList(ScrollView, Generic[T], can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another row."""
 
-        def __init__(self, row_list: RowList[T]) -> None:
+        def __init__(self, row_list: RowList[Any]) -> None:
             super().__init__()
             self.row_list = row_list
 
         @property
-        def control(self) -> RowList[T]:
+        def control(self) -> RowList[Any]:
             return self.row_list
 
     class Selected(Message):
         """Enter (or a click) on the row under the cursor."""
 
-        def __init__(self, row_list: RowList[T]) -> None:
+        def __init__(self, row_list: RowList[Any]) -> None:
             super().__init__()
             self.row_list = row_list
 
         @property
-        def control(self) -> RowList[T]:
+        def control(self) -> RowList[Any]:
             return self.row_list
 
     def __init__(
@@ -120,7 +120,7 @@ class RowList(ScrollView, Generic[T], can_focus=True):
         if self.current is not None:
             self.post_message(self.Selected(self))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
