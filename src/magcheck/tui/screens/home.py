@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header
 from textual.worker import get_current_worker
 
 from ...store import Group, Session, Store
@@ -24,6 +24,8 @@ from ..widgets.footer import KeysFooter
 from ..widgets.rows import RowList
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from ..app import MagcheckApp
 
 ALL_GROUPS = "__all__"
@@ -51,7 +53,6 @@ class HomeScreen(Screen[None]):
         self.sessions: list[Session] = []  # newest first; every session once `complete`
         self.complete = False
         self._shown = False
-        self._drawn = False
         # Translated before the footer is composed: translating later makes it compose twice.
         translate_bindings(self, self.mapp.lang)
         self.sub_title = tr("tui.home.title", self.mapp.lang)
@@ -78,17 +79,10 @@ class HomeScreen(Screen[None]):
         groups = self.mapp.groups()
         if ok and newest is not None and groups is not None:
             self._show_data(groups, newest, complete=len(newest) < FIRST_PAGE)
-        # In case the footer's keys never come (they wait for the terminal's focus).
-        self.set_timer(1.0, self._first_screen_drawn)
-
-    def on_keys_footer_keys_shown(self) -> None:
         self.call_after_refresh(self._first_screen_drawn)
 
     def _first_screen_drawn(self) -> None:
         """The first full screen is out: every session, and the app's own loading, follow."""
-        if self._drawn:
-            return
-        self._drawn = True
         if not self.complete and self.mapp.store is not None:
             self.load_sessions()
         self.mapp.first_screen_drawn()
@@ -109,7 +103,10 @@ class HomeScreen(Screen[None]):
         lang = self.mapp.lang
         self.sub_title = tr("tui.home.title", lang)
         self.query_one("#groups", RowList).border_title = tr("tui.home.groups", lang)
-        for box in self.query("#filter").results(Input):
+        if self.query("#filter"):
+            from textual.widgets import Input
+
+            box = self.query_one("#filter", Input)
             box.placeholder = tr("tui.home.filter_placeholder", lang)
             box.border_title = tr("tui.key.filter", lang)
             box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", lang)
@@ -271,6 +268,8 @@ class HomeScreen(Screen[None]):
     # -- filter ----------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
+        from textual.widgets import Input  # not before the first frame: only the filter uses it
+
         if self.query("#filter"):
             self.query_one("#filter", Input).focus()
             return
@@ -297,7 +296,7 @@ class HomeScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         if self.query("#filter"):
-            self.query_one("#filter", Input).remove()
+            self.query_one("#filter").remove()
         self.query_one("#sessions", RowList).focus()
         if self.filter_text:
             self.filter_text = ""
