@@ -150,24 +150,14 @@ class HomeScreen(Screen[None]):
         if self.group_id != ALL_GROUPS and all(g.id != self.group_id for g in groups):
             self.group_id = ALL_GROUPS
         group_rows: list[Group | None] = [None, *groups]  # None: all (matching) groups
-        group_list = self.query_one("#groups", RowList)
-        group_list.set_rows(
-            group_rows,
-            next(
-                (
-                    i
-                    for i, g in enumerate(group_rows)
-                    if (g.id if g else ALL_GROUPS) == self.group_id
-                ),
-                0,
-            ),
-        )
+        ids = [g.id if g else ALL_GROUPS for g in group_rows]
+        self.query_one("#groups", RowList).set_rows(group_rows, ids.index(self.group_id))
 
         if self.group_id != ALL_GROUPS:
             shown = [s for s in self.sessions if s.group_id == self.group_id]
         elif self.filter_text:
-            ids = {g.id for g in groups}
-            shown = [s for s in self.sessions if s.group_id in ids]
+            matching = {g.id for g in groups}
+            shown = [s for s in self.sessions if s.group_id in matching]
         else:
             shown = self.sessions
         session_list = self.query_one("#sessions", RowList)
@@ -196,7 +186,7 @@ class HomeScreen(Screen[None]):
     # -- rows ----------------------------------------------------------------------------------
 
     def _format_group(self, group: Group | None, width: int) -> Text:
-        return Text(group.name if group else tr("tui.home.all_groups", self.mapp.lang))
+        return Text(_printable(group.name) if group else tr("tui.home.all_groups", self.mapp.lang))
 
     def _columns(self, width: int) -> list[int]:
         """date, group, questionnaire, n, status: the group column takes what width is left."""
