@@ -274,17 +274,20 @@ async def test_a_failed_write_keeps_the_item_on_screen_and_loses_no_earlier_answ
 
 
 async def test_a_group_name_with_brackets_is_shown_as_typed(tmp_path: Path) -> None:
-    from textual.widgets import OptionList, Select
+    from textual.widgets import Select
 
-    from .tui_support import plain
+    from magcheck.tui.widgets.rows import RowList
+
+    from .tui_support import drawn_lines
 
     name = "[red]Rojo[/red] =1"
     data = group_data(tmp_path, name)
     app = make_app(data)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        groups = app.screen.query_one("#groups", OptionList)
-        assert plain(groups.get_option_at_index(1).prompt) == name
+        groups = app.screen.query_one("#groups", RowList)
+        assert groups.rows[1].name == name
+        assert drawn_lines(groups)[1] == "[red]Rojo[/red] =1"  # as typed, within 18 columns
         await pilot.press("n")
         await wait_until(pilot, lambda: bool(app.screen.query("#group")))
         select = app.screen.query_one("#group", Select)
@@ -295,10 +298,11 @@ async def test_a_group_name_with_brackets_is_shown_as_typed(tmp_path: Path) -> N
 
 
 async def test_adding_a_group_from_home_and_from_new_session(tmp_path: Path) -> None:
-    from textual.widgets import OptionList, Select
+    from textual.widgets import Select
 
     from magcheck.tui.screens.dialogs import AddGroupDialog
     from magcheck.tui.screens.new_session import NewSessionScreen
+    from magcheck.tui.widgets.rows import RowList
 
     data = group_data(tmp_path)
     app = make_app(data)
@@ -308,10 +312,10 @@ async def test_adding_a_group_from_home_and_from_new_session(tmp_path: Path) -> 
         await wait_until(pilot, lambda: isinstance(app.screen, AddGroupDialog))
         await pilot.press(*"Grupo jueves", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        groups = app.screen.query_one("#groups", OptionList)
-        await wait_until(pilot, lambda: groups.option_count == 3)
-        highlighted = groups.get_option_at_index(groups.highlighted or 0)
-        assert highlighted.prompt == "Grupo jueves"  # the new group is the one shown
+        groups = app.screen.query_one("#groups", RowList)
+        await wait_until(pilot, lambda: len(groups.rows) == 3)
+        assert groups.current.name == "Grupo jueves"  # the new group is the one shown
+        assert app.screen.group_id == groups.current.id
 
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, NewSessionScreen))

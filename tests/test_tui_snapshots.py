@@ -33,6 +33,7 @@ async def _settle(pilot) -> None:
 def test_home(data: Path, snap_compare) -> None:
     async def ready(pilot) -> None:
         await wait_until(pilot, lambda: pilot.app.questionnaires is not None)
+        await wait_until(pilot, lambda: pilot.app.screen.complete)  # every session listed
         await _settle(pilot)
 
     assert snap_compare(make_app(data), terminal_size=SIZE, run_before=ready)

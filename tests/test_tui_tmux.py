@@ -41,7 +41,7 @@ def test_installed_magcheck_answers_a_questionnaire_and_shows_the_report(tmp_pat
         ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command], check=True
     )
     try:
-        _wait_for(name, "Recent sessions")
+        _wait_for(name, "Sessions (0)")
         _tmux("send-keys", "-t", name, "n")
         _wait_for(name, "Facilitator self-assessment (24 questions)")
         _tmux("send-keys", "-t", name, "C-s")

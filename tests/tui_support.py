@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Static
 
 from magcheck.core.questionnaires import load_all
@@ -20,6 +21,7 @@ from magcheck.store import answers as answers_module
 from magcheck.store import connection as connection_module
 from magcheck.store import sessions as sessions_module
 from magcheck.tui import flow
+from magcheck.tui.widgets.rows import RowList
 
 DAY = date(2026, 3, 14)
 
@@ -80,15 +82,41 @@ def widget_text(widget: Static) -> str:
     return plain(widget.content)
 
 
+def drawn_lines(widget: Widget) -> list[str]:
+    """The lines a line-drawn widget (RowList) puts on screen now, as plain text."""
+    height = widget.scrollable_content_region.height
+    return [widget.render_line(y).text.rstrip() for y in range(height)]
+
+
 def screen_text(pilot: Pilot) -> str:
-    """All text the current screen shows in its Static-based widgets (labels, buttons, body)."""
+    """All text the current screen shows: its Static-based widgets (labels, buttons, body),
+    border titles, and the rows its lists draw."""
     parts = []
     for widget in pilot.app.screen.query("*"):
+        if widget.border_title:
+            parts.append(plain(widget.border_title))
         if isinstance(widget, Static):
             parts.append(widget_text(widget))
+        elif isinstance(widget, RowList):
+            parts.extend(drawn_lines(widget))
         elif hasattr(widget, "label"):
             parts.append(plain(widget.label))
     return "\n".join(parts)
+
+
+def many_sessions(tmp_path: Path, sessions: int = 2000, groups: int = 40) -> Path:
+    """A store with `sessions` sessions (none answered) across `groups` groups, one a day
+    from 2020-01-01, session n in group n % groups: made in a second or so."""
+    data = tmp_path / "data"
+    found, _ = load_all()
+    with Store.open(data) as store:
+        store.db.execute("PRAGMA synchronous = OFF")  # test setup speed only
+        made = [store.add_group(f"Group {n:02d}") for n in range(groups)]
+        for n in range(sessions):
+            store.create_session(
+                made[n % groups], found["facilitator"], "en", date(2020, 1, 1) + timedelta(n)
+            )
+    return data
 
 
 async def start_session(pilot: Pilot, mode: str = "facilitator", lang: str = "en") -> None:

@@ -15,7 +15,6 @@ Mode = Literal["facilitator", "round"]
 FACILITATOR: Mode = "facilitator"
 ROUND: Mode = "round"
 MODES: tuple[Mode, ...] = (FACILITATOR, ROUND)
-RECENT_SESSIONS = 20  # the home screen lists this many; enough to resume, cheap to query
 
 
 def remember_mode(store: Store, session: Session, mode: Mode) -> None:

@@ -1,41 +1,61 @@
-"""Home: groups and their recent sessions; start, resume, open a report, add a group."""
+"""Home: groups and every session, newest first; filter by group, start, resume, open a report.
+
+The first screen the user waits for, so it is built to be cheap: two line-drawn lists (only the
+rows on screen are formatted, however many sessions there are), one read of the newest sessions
+before the first frame, and every session read in a thread after it.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header
+from textual.worker import get_current_worker
 
-from ...i18n import t
-from ...store import Group, Session
-from .. import flow
-from ..text import translate_bindings
+from ...store import Group, Session, Store
+from ..text import tr, translate_bindings
+from ..widgets.footer import KeysFooter
+from ..widgets.rows import RowList
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from ..app import MagcheckApp
 
 ALL_GROUPS = "__all__"
+FIRST_PAGE = 100  # sessions read before the first frame: more rows than any terminal shows
 
 
 class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#sessions"  # focused once, as the screen opens (each focus change redraws keys)
+
     BINDINGS = [
         Binding("n", "new_session", "tui.key.new_session"),
         Binding("r", "report", "tui.key.report"),
         Binding("g", "add_group", "tui.key.add_group"),
+        Binding("slash", "filter", "tui.key.filter", key_display="/"),
         Binding("l", "app.next_language", "tui.key.language"),
         Binding("q", "app.quit", "tui.key.quit"),
+        Binding("escape", "clear_filter", show=False),  # the filter box says so
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.group_id: str = ALL_GROUPS
-        self.sessions: dict[str, Session] = {}
+        self.filter_text = ""
+        self.groups: list[Group] = []
+        self.sessions: list[Session] = []  # newest first; every session once `complete`
+        self.complete = False
         self._shown = False
+        # Translated before the footer is composed: translating later makes it compose twice.
+        translate_bindings(self, self.mapp.lang)
+        self.sub_title = tr("tui.home.title", self.mapp.lang)
 
     @property
     def mapp(self) -> MagcheckApp:
@@ -43,20 +63,29 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="home"):
-            with Vertical(id="groups-pane"):
-                yield Label("", id="groups-title", classes="pane-title")
-                yield OptionList(id="groups", markup=False)  # group names are never markup
-            with Vertical(id="sessions-pane"):
-                yield Label("", id="sessions-title", classes="pane-title")
-                yield Label("", id="sessions-head", markup=False)
-                yield OptionList(id="sessions", markup=False)
-                yield Static("", id="empty", classes="hint")
-        yield Footer()
+        yield RowList[Group | None](self._format_group, id="groups")
+        with Vertical(id="sessions-pane"):
+            yield RowList[Session](self._format_session, self._format_header, id="sessions")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.relabel()
-        self.query_one("#sessions", OptionList).focus()
+        self._fill_titles()
+        store = self.mapp.store
+        if store is None:
+            return
+        # One read before the first frame: the groups and the newest sessions. Every session
+        # follows from a thread once the first frame is on screen.
+        ok, newest = self.mapp.safely(store.newest_sessions, FIRST_PAGE)
+        groups = self.mapp.groups()
+        if ok and newest is not None and groups is not None:
+            self._show_data(groups, newest, complete=len(newest) < FIRST_PAGE)
+        self.call_after_refresh(self._first_screen_drawn)
+
+    def _first_screen_drawn(self) -> None:
+        """The first full screen is out: every session, and the app's own loading, follow."""
+        if not self.complete and self.mapp.store is not None:
+            self.load_sessions()
+        self.mapp.first_screen_drawn()
 
     def on_screen_resume(self) -> None:
         if self._shown:  # back from another screen: sessions may have changed
@@ -64,117 +93,206 @@ class HomeScreen(Screen[None]):
         self._shown = True
 
     def relabel(self) -> None:
+        """The UI language changed: every text on the screen follows."""
+        translate_bindings(self, self.mapp.lang)
+        self._fill_titles()
+        self._refilter()
+        self.query_one("#groups", RowList).refresh()
+
+    def _fill_titles(self) -> None:
         lang = self.mapp.lang
-        translate_bindings(self, lang)
-        self.sub_title = t("tui.home.title", lang)
-        self.query_one("#groups-title", Label).update(t("tui.home.groups", lang))
-        self.reload()
+        self.sub_title = tr("tui.home.title", lang)
+        self.query_one("#groups", RowList).border_title = tr("tui.home.groups", lang)
+        if self.query("#filter"):
+            from textual.widgets import Input
+
+            box = self.query_one("#filter", Input)
+            box.placeholder = tr("tui.home.filter_placeholder", lang)
+            box.border_title = tr("tui.key.filter", lang)
+            box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", lang)
 
     # -- data --------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        store = self.mapp.store
+        """Read groups and every session again (in a thread: there may be thousands)."""
         groups = self.mapp.groups()
-        if store is None or groups is None:
-            return
-        self._fill_groups(groups)
-        selected = next((g for g in groups if g.id == self.group_id), None)
-        if selected is None:
-            self.group_id = ALL_GROUPS
-        ok, sessions = self.mapp.safely(store.sessions, selected, flow.RECENT_SESSIONS)
-        if ok and sessions is not None:
-            self._fill_sessions(sessions, has_groups=bool(groups))
+        if groups is not None:
+            self.groups = groups
+            self._refilter()
+        self.load_sessions()
 
-    def _fill_groups(self, groups: list[Group]) -> None:
-        lang = self.mapp.lang
-        options = self.query_one("#groups", OptionList)
-        options.clear_options()
-        options.add_option(Option(t("tui.home.all_groups", lang), id=ALL_GROUPS))
-        options.add_options(Option(g.name, id=g.id) for g in groups)
-        ids = [ALL_GROUPS, *(g.id for g in groups)]
-        options.highlighted = ids.index(self.group_id) if self.group_id in ids else 0
-
-    def _fill_sessions(self, sessions: list[Session], has_groups: bool) -> None:
-        # A plain OptionList of aligned rows: much cheaper to draw than a DataTable, and the
-        # home screen is the first frame the user waits for.
-        lang = self.mapp.lang
+    @work(thread=True, exclusive=True, group="home-sessions")
+    def load_sessions(self) -> None:
+        """Every session, read on a connection of its own so the app's stays free."""
         store = self.mapp.store
-        assert store is not None
-        all_groups = self.group_id == ALL_GROUPS
-        widths = _column_widths(self.app.size.width, all_groups)
+        if store is None:
+            return
+        reader = Store(store.path)
+        try:
+            sessions = reader.newest_sessions()  # the first page's order
+            groups = reader.groups()
+        finally:
+            reader.close()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_data, groups, sessions, True)
 
-        def row(date: str, group: str, questionnaire: str, n: str, status: str) -> str:
-            cells = [date.ljust(widths[0])]
-            if all_groups:
-                cells.append(_short(group, widths[1]).ljust(widths[1]))
-            cells.append(_short(questionnaire, widths[2]).ljust(widths[2]))
-            cells.append(n.rjust(widths[3]))
-            cells.append(status)
-            return " ".join(cells)
+    def _show_data(self, groups: list[Group], sessions: list[Session], complete: bool) -> None:
+        self.groups, self.sessions, self.complete = groups, sessions, complete
+        self._refilter()
 
-        self.query_one("#sessions-head", Label).update(
-            row(
-                t("tui.home.col_date", lang),
-                t("tui.home.col_group", lang),
-                t("tui.home.col_questionnaire", lang),
-                t("tui.home.col_n", lang),
-                t("tui.home.col_status", lang),
+    def _matches(self, name: str) -> bool:
+        return self.filter_text.casefold() in name.casefold()
+
+    def _refilter(self) -> None:
+        """Fill both lists from the data, the filter and the group picked; keep each cursor's row."""
+        lang = self.mapp.lang
+        groups = [g for g in self.groups if self._matches(g.name)]
+        if self.group_id != ALL_GROUPS and all(g.id != self.group_id for g in groups):
+            self.group_id = ALL_GROUPS
+        group_rows: list[Group | None] = [None, *groups]  # None: all (matching) groups
+        ids = [g.id if g else ALL_GROUPS for g in group_rows]
+        self.query_one("#groups", RowList).set_rows(group_rows, ids.index(self.group_id))
+
+        if self.group_id != ALL_GROUPS:
+            shown = [s for s in self.sessions if s.group_id == self.group_id]
+        elif self.filter_text:
+            matching = {g.id for g in groups}
+            shown = [s for s in self.sessions if s.group_id in matching]
+        else:
+            shown = self.sessions
+        session_list = self.query_one("#sessions", RowList)
+        current = session_list.current
+        index = 0
+        if current is not None:
+            index = next(
+                (i for i, s in enumerate(shown) if s.id == current.id), session_list.cursor
             )
-        )
-        options = self.query_one("#sessions", OptionList)
-        keep = options.highlighted or 0
-        options.clear_options()
-        self.sessions = {s.id: s for s in sessions}
-        options.add_options(
-            Option(
-                row(
-                    s.date,
-                    s.group_name,
-                    s.questionnaire_id,
-                    str(s.respondents),
-                    t(
-                        f"tui.status.{'in_progress' if s.status == 'in progress' else 'complete'}",
-                        lang,
-                    ),
-                ),
-                id=s.id,
-            )
-            for s in sessions
-        )
-        if sessions:
-            options.highlighted = min(keep, len(sessions) - 1)
-        self.query_one("#sessions-title", Label).update(
-            t("tui.home.recent", lang, n=flow.RECENT_SESSIONS)
-        )
-        empty = self.query_one("#empty", Static)
-        empty.display = not sessions
-        empty.update(
-            ""
-            if sessions
-            else t("tui.home.no_sessions" if has_groups else "tui.home.no_groups", lang)
-        )
+        session_list.set_rows(shown, index)
 
-    def on_resize(self) -> None:
-        if self._shown:  # column widths follow the terminal's
-            self.reload()
+        total = f"{len(self.sessions):,}" if self.complete else "…"
+        if len(shown) == len(self.sessions):
+            title = tr("tui.home.sessions", lang, n=total)
+        else:
+            title = tr("tui.home.sessions_filtered", lang, shown=f"{len(shown):,}", n=total)
+        session_list.border_title = title
+        if not self.groups:
+            empty = tr("tui.home.no_groups", lang)
+        elif self.filter_text and not groups:
+            empty = tr("tui.home.no_match", lang, text=self.filter_text)
+        else:
+            empty = tr("tui.home.no_sessions", lang)
+        session_list.set_empty_text(empty)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_list.id == "groups" and event.option.id != self.group_id:
-            self.group_id = event.option.id or ALL_GROUPS
-            self.reload()
+    # -- rows ----------------------------------------------------------------------------------
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def _format_group(self, group: Group | None, width: int) -> Text:
+        return Text(_printable(group.name) if group else tr("tui.home.all_groups", self.mapp.lang))
+
+    def _columns(self, width: int) -> list[int]:
+        """date, group, questionnaire, n, status: the group column takes what width is left."""
+        lang = self.mapp.lang
+        status = max(len(tr("tui.status.in_progress", lang)), len(tr("tui.status.complete", lang)))
+        if self.group_id != ALL_GROUPS:
+            return [10, 0, max(width - (10 + 3 + status + 3), 8), 3, status]
+        group = max(width - (10 + 11 + 3 + status + 4), 8)
+        questionnaire = 11  # "facilitator"; its heading is cut at 80 columns
+        if group >= 22:  # room for the whole heading too
+            questionnaire, group = 13, group - 2
+        if group > 40:  # a wide terminal: group names in full first, then the rest
+            questionnaire, group = questionnaire + group - 40, 40
+        return [10, group, questionnaire, 3, status]
+
+    def _row(self, cells: list[str], width: int) -> Text:
+        widths = self._columns(width)
+        text = Text(no_wrap=True, end="")
+        for i, (cell, size) in enumerate(zip(cells, widths, strict=True)):
+            if not size:
+                continue
+            piece = Text(_printable(cell))
+            piece.truncate(size, overflow="ellipsis")
+            if i == 3:  # n: right-aligned
+                piece.pad_left(size - piece.cell_len)
+            else:
+                piece.pad_right(size - piece.cell_len)
+            if i:
+                text.append(" ")
+            text.append_text(piece)
+        return text
+
+    def _format_header(self, width: int) -> Text:
+        lang = self.mapp.lang
+        keys = ("col_date", "col_group", "col_questionnaire", "col_n", "col_status")
+        return self._row([tr(f"tui.home.{k}", lang) for k in keys], width)
+
+    def _format_session(self, s: Session, width: int) -> Text:
+        status = "in_progress" if s.status == "in progress" else "complete"
+        cells = [s.date, s.group_name, s.questionnaire_id, str(s.respondents)]
+        return self._row([*cells, tr(f"tui.status.{status}", self.mapp.lang)], width)
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.row_list.id == "groups":
+            group = event.row_list.current
+            group_id = group.id if group is not None else ALL_GROUPS
+            if group_id != self.group_id:
+                self.group_id = group_id
+                self._refilter()
+
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
         event.stop()
-        if event.option_list.id == "groups":
-            self.query_one("#sessions", OptionList).focus()
+        if event.row_list.id == "groups":
+            self.query_one("#sessions", RowList).focus()
         else:
             self.action_open()
 
     def _current(self) -> Session | None:
-        options = self.query_one("#sessions", OptionList)
-        if options.highlighted is None or not self.sessions:
+        """The session under the cursor, read afresh: the list may be a moment old."""
+        session = self.query_one("#sessions", RowList).current
+        store = self.mapp.store
+        if not isinstance(session, Session) or store is None:
             return None
-        return self.sessions.get(options.get_option_at_index(options.highlighted).id or "")
+        ok, fresh = self.mapp.safely(store.session, session.id)
+        return fresh if ok else None
+
+    # -- filter ----------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        from textual.widgets import Input  # not before the first frame: only the filter uses it
+
+        if self.query("#filter"):
+            self.query_one("#filter", Input).focus()
+            return
+        box = Input(
+            self.filter_text,
+            placeholder=tr("tui.home.filter_placeholder", self.mapp.lang),
+            id="filter",
+        )
+        box.border_title = tr("tui.key.filter", self.mapp.lang)
+        box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", self.mapp.lang)
+        self.query_one("#sessions-pane").mount(box, before=0)
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            self.filter_text = event.value.strip()
+            self._refilter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            event.stop()
+            self.query_one("#sessions", RowList).focus()
+
+    def action_clear_filter(self) -> None:
+        if self.query("#filter"):
+            self.query_one("#filter").remove()
+        self.query_one("#sessions", RowList).focus()
+        if self.filter_text:
+            self.filter_text = ""
+            self._refilter()
+
+    # -- actions ---------------------------------------------------------------------------------
 
     def action_open(self) -> None:
         session = self._current()
@@ -197,21 +315,11 @@ class HomeScreen(Screen[None]):
 
     def _show_group(self, group: Group) -> None:
         self.group_id = group.id
+        if self.filter_text and not self._matches(group.name):
+            self.action_clear_filter()
         self.reload()
 
 
-# The sessions pane is the screen minus the groups pane (22) and borders/padding (about 9).
-_PANE_OVERHEAD = 31
-
-
-def _column_widths(screen_width: int, all_groups: bool) -> list[int]:
-    """date, group, questionnaire, n: the group column takes the room a wide terminal gives."""
-    room = max(screen_width - _PANE_OVERHEAD, 0) - (10 + 13 + 3 + 12 + 4)  # other columns + gaps
-    if not all_groups:
-        return [10, 0, 13 + max(room, 0), 3]
-    questionnaire = 13 if room >= 10 else 11
-    return [10, max(10, min(40, room + (13 - questionnaire))), questionnaire, 2]
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _printable(text: str) -> str:
+    """One line of text, whatever a stored name holds (names are shown, never interpreted)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
