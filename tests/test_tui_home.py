@@ -192,7 +192,7 @@ async def test_a_click_on_a_row_opens_that_session(tmp_path: Path) -> None:
 
 
 async def test_group_names_that_look_like_markup_are_shown_as_typed(tmp_path: Path) -> None:
-    from magcheck.questionnaires import load_all
+    from magcheck.core.questionnaires import load_all
 
     data = tmp_path / "data"
     found, _ = load_all()
