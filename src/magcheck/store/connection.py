@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from ..errors import StoreError
 from ..paths import store_path
-from .readonly import connect_read_only, read_only_reason
+from .readonly import connect_read_only, disk_full, read_only_reason
 from .rows import new_id
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -106,7 +106,8 @@ class Connection:
             # A full disk (no room for the -shm index) must not stop commands that only read.
             with suppress(Exception):
                 self.db.close()
-            self.read_only = _why(str(exc)).split(";")[0]
+            full = disk_full(path.parent)
+            self.read_only = "the disk is full" if full else _why(str(exc)).split(";")[0]
             try:
                 self._open_read_only()
             except StoreError:
@@ -114,7 +115,8 @@ class Connection:
 
     def _open_read_only(self) -> None:
         try:
-            self.db = connect_read_only(self.path)
+            self.db, caveat = connect_read_only(self.path)
+            self.read_only = f"{self.read_only}{caveat}"
             self.db.row_factory = sqlite3.Row
             current = self.db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.Error as exc:
@@ -209,6 +211,11 @@ class Connection:
         found = self.get_meta(key)
         if found:
             return found  # no write: works on a read-only store too
+        if self.read_only is not None:
+            raise StoreError(
+                f"the store at {self.path} is read-only ({self.read_only}) and has no "
+                f"{key.replace('_', ' ')} yet; do this once where the store can be written"
+            )
         with self.tx() as db:
             db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (key, make()))
         return self.get_meta(key) or ""

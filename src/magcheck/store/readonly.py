@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +19,13 @@ from urllib.parse import quote
 def _read_only_disk(folder: Path) -> bool:
     try:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def disk_full(folder: Path) -> bool:
+    try:
+        return os.statvfs(folder).f_bavail == 0
     except OSError:
         return False
 
@@ -51,7 +59,9 @@ def _connect(database: Path, params: str) -> sqlite3.Connection:
     db = sqlite3.connect(uri, uri=True, timeout=15, isolation_level=None, check_same_thread=False)
     try:
         db.execute("PRAGMA busy_timeout = 15000")
-        db.execute("PRAGMA query_only = ON")
+        # mode=ro already refuses every write to the store; temporary tables (aggregate's) stay
+        # allowed, in memory, since the disk may be full or read-only too.
+        db.execute("PRAGMA temp_store = MEMORY")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # really readable?
     except sqlite3.Error:
         db.close()
@@ -59,13 +69,22 @@ def _connect(database: Path, params: str) -> sqlite3.Connection:
     return db
 
 
-def connect_read_only(database: Path) -> sqlite3.Connection:
-    """A connection that can only read; sqlite3.Error when the file cannot be read at all."""
+def connect_read_only(database: Path) -> tuple[sqlite3.Connection, str]:
+    """A connection that can only read, and a caveat for the user ("" when none).
+
+    sqlite3.Error when the file cannot be read at all.
+    """
     shm = database.with_name(database.name + "-shm")
+    wal = database.with_name(database.name + "-wal")
     if _folder_writable(database.parent) or shm.exists():
-        try:
-            return _connect(database, "mode=ro")
-        except sqlite3.Error:
-            if _folder_writable(database.parent):
-                raise
-    return _connect(database, "mode=ro&immutable=1")
+        # A full disk can leave an -shm SQLite cannot grow: then read the file as it is.
+        with suppress(sqlite3.Error):
+            return _connect(database, "mode=ro"), ""
+    caveat = ""
+    if wal.exists() and wal.stat().st_size > 0:
+        # Without its -shm index the WAL cannot be read from here: say so rather than hide it.
+        caveat = (
+            f"; the latest changes, still in {wal.name}, are not shown until the store is "
+            "opened where it can be written"
+        )
+    return _connect(database, "mode=ro&immutable=1"), caveat

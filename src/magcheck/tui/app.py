@@ -44,6 +44,7 @@ class MagcheckApp(App[int]):
         self.questionnaires: dict[str, Questionnaire] | None = None
         self.questionnaire_problems: list[Problem] = []
         self._questionnaire_waiters: list[Callable[[], None]] = []
+        self.crash: Exception | None = None  # the first unexpected error, for `run` to report
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -207,6 +208,14 @@ class MagcheckApp(App[int]):
             )
         yield from super().get_system_commands(screen)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug: Textual exits and would print a traceback with local variables (answers
+        included) on the terminal; keep the error for `run` to log, and print nothing."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
     def on_unmount(self) -> None:
         if self.store is not None and self._owns_store:
             self.store.close()
@@ -224,6 +233,11 @@ def make_app(
 
 
 def run(data_dir_override: str | None = None) -> int:
+    """Run the app; an unexpected error leaves one line on the terminal, its details in a log."""
     app = make_app(data_dir_override)
     result = app.run()
+    if app.crash is not None:
+        from ..crashlog import report_crash
+
+        return report_crash(app.crash, "running the app", app.data_dir)
     return app.return_code or (result or 0)
