@@ -20,7 +20,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..store import check_respondent_code, next_item_index
 
-    with open_store(args) as store:
+    with open_store(args, writes=True) as store:
         if args.resume:
             response = store.response(args.resume)
             session = store.session(response.session_id)

@@ -32,11 +32,30 @@ def make_table(*columns: str, wrap: str = "") -> Any:
     return table
 
 
-def open_store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace, writes: bool = False) -> Store:
+    """The store; for a command that only reads, a read-only store is noted once on stderr.
+
+    A command that writes is refused at once when the store is read-only, saying why.
+    """
     from ..paths import data_dir
     from ..store import Store
 
-    return Store.open(data_dir(getattr(args, "data_dir", None)))
+    store = Store.open(data_dir(getattr(args, "data_dir", None)))
+    if store.read_only and writes:
+        store.close()
+        from ..errors import StoreError
+
+        raise StoreError(
+            f"the store at {store.path} is read-only ({store.read_only}): "
+            f"'{getattr(args, 'command', 'this command')}' needs to save to it; nothing was changed"
+        )
+    if store.read_only:
+        print(
+            f"magcheck: note: the store at {store.path} is read-only ({store.read_only}); "
+            "showing what it holds",
+            file=sys.stderr,
+        )
+    return store
 
 
 def load_questionnaires(args: argparse.Namespace) -> dict[str, Questionnaire]:
@@ -71,5 +90,5 @@ def add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
-    p.set_defaults(handler=handler)
+    p.set_defaults(handler=handler, command=p.prog.removeprefix("magcheck "))
     return p

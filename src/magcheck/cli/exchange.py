@@ -31,7 +31,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .progress import file_progress
 
     paths = [Path(p) for p in args.files]
-    with open_store(args) as store, file_progress(len(paths), "importing") as progress:
+    with open_store(args, writes=True) as store, file_progress(len(paths), "importing") as progress:
         summary = import_files(store, paths, int(args.max_size * 1024 * 1024), progress)
     for f in summary.files:
         if f.rejected:
@@ -48,7 +48,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from ..aggregate.sources import aggregate_files, aggregate_store
+    from ..outputs import check_target, write_text
+    from ..paths import data_dir, store_path
 
+    store_file = store_path(data_dir(getattr(args, "data_dir", None)))
+    if args.out:
+        check_target(Path(args.out), protect=[store_file])  # before the work, not after it
     if args.files:
         sources = list(args.files)
         result = aggregate_files(
@@ -86,11 +91,8 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     if not args.out:
         sys.stdout.write(text)
         return 0
-    from ..exports.common import owner_only
-
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-    with owner_only(Path(args.out), encoding=encoding) as fh:
-        fh.write(text)
+    write_text(Path(args.out), text, protect=[store_file], encoding=encoding)
     print(f"Wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -9,7 +9,7 @@ from .common import add_command, console, help_of, make_table, open_store
 
 
 def cmd_groups_add(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    with open_store(args, writes=True) as store:
         group = store.add_group(args.name, args.region, args.focus)
     print(f"Added group '{group.name}' ({group.id[:8]})")
     return 0

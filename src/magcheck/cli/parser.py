@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"magcheck {__version__}")
-    parser.set_defaults(handler=cmd_tui)
+    parser.set_defaults(handler=cmd_tui, command="running the app")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for family in FAMILIES:
         family.register(sub, common)
@@ -61,6 +61,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line here, the traceback in a log file
+        return crashed(exc, args)
+
+
+def crashed(exc: BaseException, args: argparse.Namespace) -> int:
+    from ..crashlog import report_crash
+    from ..paths import data_dir
+
+    try:
+        where = data_dir(getattr(args, "data_dir", None))
+    except Exception:
+        where = None
+    return report_crash(exc, getattr(args, "command", "running magcheck"), where)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ..report.build import build_report
     from ..report.render import to_rich
 
-    with open_store(args) as store:
+    with open_store(args, writes=True) as store:
         group, sessions = create_demo(store, load_questionnaires(args))
         checks = store.checks(group)
         latest = checks[0]

@@ -1,4 +1,9 @@
-"""Safe YAML loading that remembers the line of every key and list element."""
+"""Safe YAML loading that remembers the line of every key and list element.
+
+Bounded for files from anywhere: at most MAX_FILE_BYTES, regular files only (a FIFO or
+/dev/zero is refused unread), no anchors or aliases (so no "billion laughs" expansion, and
+no merge keys), and at most MAX_DEPTH levels of nesting (so no RecursionError).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..inputs import FileRefused, read_regular
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -26,7 +33,32 @@ class LineList(list):  # type: ignore[type-arg]
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no Python object tags) that records line numbers."""
+    """SafeLoader (no Python object tags) that records line numbers, refuses anchors and aliases
+    and limits nesting, all while composing: before anything could be expanded or recursed into.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name, <<) are not allowed; write each value out",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -63,20 +95,12 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 text, refusing oversized files and naming the line of a bad byte."""
+    """Read a regular file as UTF-8 text, refusing oversized files and naming the line of a bad byte."""
     name = str(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return None, [Problem(name, None, "file", f"cannot read: {exc.strerror or exc}")]
-    if size > max_bytes:
-        return None, [
-            Problem(name, None, "file", f"is {size:,} bytes; the limit is {max_bytes:,} bytes")
-        ]
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, None, "file", f"cannot read: {exc.strerror or exc}")]
+        raw = read_regular(path, max_bytes)
+    except FileRefused as exc:
+        return None, [Problem(name, None, "file", exc.reason)]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -100,6 +124,8 @@ def parse(text: str, name: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, line, "yaml", what)]
     except yaml.YAMLError as exc:
         return None, [Problem(name, None, "yaml", str(exc).splitlines()[0])]
+    except RecursionError:  # cannot happen below MAX_DEPTH; kept so it never is a traceback
+        return None, [Problem(name, None, "yaml", "nested too deeply")]
 
 
 def load_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, list[Problem]]:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
+from ..outputs import check_target
 from ..paths import export_dir
 from ..store import Store
 from .common import ExportOptions, check_since
@@ -53,8 +54,7 @@ def export(
     module = writer(fmt)
     group_id = store.group(group).id if group else None
     options = ExportOptions(group_id, check_since(since), pseudonymize)
-    if path.is_dir():
-        raise InputError(f"--out {path} is a folder; give a file name")
+    check_target(path, protect=[store.path])  # never the store's own files, a device or a folder
     return list(module.write(store, path, options))
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..core.bulk import Plans
 from ..core.model import Questionnaire
 from ..core.scoring import ComponentScore, SessionComponent, session_scores
 from ..errors import InputError
+from ..outputs import atomic_output
 from ..store import Group, Store
 from .records import SessionRecord
 
@@ -33,31 +30,13 @@ class ExportOptions:
     pseudonymize: bool = False
 
 
-@contextmanager
-def owner_only(path: Path, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO[Any]]:
+def owner_only(path: Path, binary: bool = False, encoding: str = "utf-8") -> Any:
     """Write a file readable by its owner only (0o600), whole or not at all.
 
-    The data goes to a private temporary file next to the target, which replaces the target only
-    once everything is written and flushed to disk.
+    The rules (never a store's files, a device or a folder; temporary file, fsync, rename) are
+    those of magcheck.outputs, the one place every output is written through.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        os.fchmod(fd, 0o600)
-        if binary:
-            fh: IO[Any] = os.fdopen(fd, "wb")
-        else:
-            fh = os.fdopen(fd, "w", encoding=encoding, newline="")
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, 0o600)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    return atomic_output(path, binary=binary, encoding=encoding)
 
 
 class Pseudonyms:

@@ -12,6 +12,7 @@ from typing import Any
 from ..core.documents import from_document
 from ..core.model import ROLES, Questionnaire
 from ..errors import MagcheckError
+from ..inputs import FileRefused, read_regular
 from ..store import Group, check_respondent_code
 from .bundle import canonical
 from .common import FORMAT_NAME, FORMAT_VERSION
@@ -91,11 +92,11 @@ def load_json(path: Path, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
             raise BundleRejected(
                 f"over the size limit ({_mb(size)} > {_mb(max_bytes)}; raise it with --max-size)"
             )
-        if size == 0:
-            raise BundleRejected("empty file")
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path, max_bytes).decode("utf-8-sig")  # never a FIFO or /dev/zero
     except UnicodeDecodeError:
         raise BundleRejected("not JSON (not UTF-8 text)") from None
+    except FileRefused as exc:
+        raise BundleRejected(exc.reason) from None
     except OSError as exc:
         raise BundleRejected(f"cannot read it ({exc.strerror or exc})") from None
     if not text.strip():

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-from contextlib import suppress
 from pathlib import Path
 
 from ..errors import MagcheckError
-from ..paths import export_dir
+from ..outputs import OutputError, write_text
+from ..paths import export_dir, store_path
 from .build import CheckReport
 from .render import to_markdown
 
@@ -26,25 +25,11 @@ def report_filename(rep: CheckReport) -> str:
 def write_report_markdown(rep: CheckReport, data_dir: Path) -> Path:
     """The report goes to <data dir>/exports (folder 0o700, file 0o600); returns the file's path.
 
-    Written to a temporary name and renamed, so a full disk never leaves half a report behind.
+    Written through magcheck.outputs (temporary name, fsync, rename), so a full disk never leaves
+    half a report behind.
     """
-    folder = export_dir(data_dir)
-    path = folder / report_filename(rep)
-    tmp = path.with_suffix(".md.tmp")
+    path = export_dir(data_dir) / report_filename(rep)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(folder, 0o700)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(to_markdown(rep))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with suppress(OSError):
-            tmp.unlink()
-        raise ExportError(
-            f"could not write the report to {folder}: {exc.strerror or exc}"
-        ) from None
-    return path
+        return write_text(path, to_markdown(rep), protect=[store_path(data_dir)])
+    except OutputError as exc:
+        raise ExportError(f"could not write the report: {exc}") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -15,37 +16,60 @@ from typing import Any, Self
 
 from ..errors import StoreError
 from ..paths import store_path
+from .readonly import connect_read_only, disk_full, read_only_reason
 from .rows import new_id
 from .schema import SCHEMA_VERSION, apply_migration
 
 
 def _secure_dir(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with suppress(OSError):
-        os.chmod(directory, 0o700)
+    """Create the missing folders owner-only; folders that exist keep their modes (a 0500 folder
+    on a write-protected stick stays 0500: opening a store never loosens anything)."""
+    missing = []
+    here = directory
+    while not here.exists() and here.parent != here:
+        missing.append(here)
+        here = here.parent
+    for new in reversed(missing):
+        with suppress(FileExistsError):
+            new.mkdir(mode=0o700)
+            os.chmod(new, 0o700)
 
 
 def _secure_file(path: Path) -> None:
-    """Create the database file owner-only before SQLite opens it (WAL files copy its mode)."""
+    """Create the database file owner-only before SQLite opens it (WAL files copy its mode).
+
+    An existing file only ever loses group and other permissions, never gains any: a 0400
+    database stays 0400.
+    """
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
-    os.chmod(path, 0o600)
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        with suppress(OSError):
+            os.chmod(path, mode & 0o700)
+
+
+def _why(text: str) -> str:
+    if "full" in text:
+        return "the disk is full; free some space and try again (nothing already saved is lost)"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return "it cannot be written; check the folder's permissions or use --data-dir"
+    if "locked" in text or "busy" in text:
+        return "another magcheck is busy writing to it; try again in a moment"
+    if "not a database" in text or "malformed" in text:
+        return "the file is not a magcheck database or is damaged"
+    return text
 
 
 def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    return StoreError(f"store {path}: {_why(str(exc))}")
+
+
+def _may_read_anyway(exc: sqlite3.Error) -> bool:
     text = str(exc)
-    if "full" in text:
-        why = "the disk is full; free some space and try again (nothing already saved is lost)"
-    elif "readonly" in text or "read-only" in text or "unable to open" in text:
-        why = "it cannot be written; check the folder's permissions or use --data-dir"
-    elif "locked" in text or "busy" in text:
-        why = "another magcheck is busy writing to it; try again in a moment"
-    elif "not a database" in text or "malformed" in text:
-        why = "the file is not a magcheck database or is damaged"
-    else:
-        why = text
-    return StoreError(f"store {path}: {why}")
+    return any(w in text for w in ("full", "disk I/O", "readonly", "read-only", "unable to open"))
 
 
 class Connection:
@@ -53,6 +77,11 @@ class Connection:
 
     def __init__(self, path: Path):
         self.path = path
+        #: why the store cannot be written (None when it can): reads work, writes say this
+        self.read_only: str | None = read_only_reason(path)
+        if self.read_only is not None:
+            self._open_read_only()
+            return
         try:
             _secure_dir(path.parent)
             _secure_file(path)
@@ -71,7 +100,34 @@ class Connection:
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.Error as exc:
-            raise _store_error(exc, path) from None
+            error = _store_error(exc, path)
+            if not _may_read_anyway(exc):
+                raise error from None
+            # A full disk (no room for the -shm index) must not stop commands that only read.
+            with suppress(Exception):
+                self.db.close()
+            full = disk_full(path.parent)
+            self.read_only = "the disk is full" if full else _why(str(exc)).split(";")[0]
+            try:
+                self._open_read_only()
+            except StoreError:
+                raise error from None
+
+    def _open_read_only(self) -> None:
+        try:
+            self.db, caveat = connect_read_only(self.path)
+            self.read_only = f"{self.read_only}{caveat}"
+            self.db.row_factory = sqlite3.Row
+            current = self.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
+        if current > SCHEMA_VERSION:
+            self._migrate()  # says: written by a newer magcheck
+        elif current < SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} is read-only ({self.read_only}) and was written by an "
+                "older magcheck; it must be upgraded once on a writable copy"
+            )
 
     @classmethod
     def open(cls, directory: Path) -> Self:
@@ -89,6 +145,11 @@ class Connection:
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
         """A write transaction taken up front, so two processes queue instead of deadlocking."""
+        if self.read_only is not None:
+            raise StoreError(
+                f"the store at {self.path} is read-only ({self.read_only}): this cannot be "
+                "saved; nothing was changed"
+            )
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -145,6 +206,14 @@ class Connection:
 
     def meta_once(self, key: str, make: Callable[[], str]) -> str:
         """A meta value created on first use and never changed after (e.g. the pseudonym salt)."""
+        found = self.get_meta(key)
+        if found:
+            return found  # no write: works on a read-only store too
+        if self.read_only is not None:
+            raise StoreError(
+                f"the store at {self.path} is read-only ({self.read_only}) and has no "
+                f"{key.replace('_', ' ')} yet; do this once where the store can be written"
+            )
         with self.tx() as db:
             db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (key, make()))
         return self.get_meta(key) or ""

@@ -47,6 +47,7 @@ class MagcheckApp(App[int]):
         self._questionnaire_waiters: list[Callable[[], None]] = []
         self._start_error: MagcheckError | None = None
         self._loading = False
+        self.crash: Exception | None = None  # the first unexpected error, for `run` to report
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -222,6 +223,14 @@ class MagcheckApp(App[int]):
             )
         yield from super().get_system_commands(screen)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug: Textual exits and would print a traceback with local variables (answers
+        included) on the terminal; keep the error for `run` to log, and print nothing."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
     def on_unmount(self) -> None:
         if self.store is not None and self._owns_store:
             self.store.close()
@@ -239,10 +248,15 @@ def make_app(
 
 
 def run(data_dir_override: str | None = None) -> int:
+    """Run the app; an unexpected error leaves one line on the terminal, its details in a log."""
     # Everything imported so far (Textual, Rich, magcheck) lives as long as the process: moved
     # out of the collector's sight, a full collection no longer walks it (it cost 15-30 ms in
     # the middle of the first frame).
     gc.freeze()
     app = make_app(data_dir_override)
     result = app.run()
+    if app.crash is not None:
+        from ..crashlog import report_crash
+
+        return report_crash(app.crash, "running the app", app.data_dir)
     return app.return_code or (result or 0)
