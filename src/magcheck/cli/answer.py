@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..text import shown
 from .common import add_command, load_questionnaires, open_store
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
                 )
                 print(f"Session {session.id}")
                 return 0
-        print(f"Session {session.id[:8]} · {session.group_name} · {q.title[lang]}")
+        print(f"Session {session.id[:8]} · {shown(session.group_name)} · {shown(q.title[lang])}")
         print(t("cli.resume_hint", lang, response=response.id[:8]))
         answers = store.answers(response)
         start = next_item_index(q, answers)
@@ -91,12 +92,12 @@ def _ask(
 
     out = sys.stdout
     pnts = f"   0 = {t('cli.prefer_not', lang)}" if q.scale.prefer_not_to_say else ""
-    scale_line = "   ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points) + pnts
+    scale_line = "   ".join(f"{v} = {shown(q.scale.label(v, lang))}" for v in q.scale.points) + pnts
     out.write(t("cli.keys_help", lang) + "\n")
     total = len(q.items)
     while index < total:
         item = q.items[index]
-        out.write(f"\n[{index + 1}/{total}] {item.text[lang]}\n  {scale_line}\n")
+        out.write(f"\n[{index + 1}/{total}] {shown(item.text[lang])}\n  {scale_line}\n")
         if item.id in answers:
             saved = answers[item.id]
             out.write(

@@ -15,6 +15,7 @@ from rich.text import Text
 from .. import i18n
 from ..core.scoring import as_float, display
 from ..i18n import t
+from ..text import shown
 from .build import SessionReport
 
 BAR_WIDTH = 20
@@ -61,9 +62,12 @@ def _header(rep: SessionReport) -> list[tuple[str, str]]:
     s = rep.session
     q = rep.questionnaire
     return [
-        (t("report.group", lang), s.group_name),
-        (t("report.date", lang), s.date),
-        (t("report.questionnaire", lang), f"{q.title[q.text_lang(lang)]} ({q.id} v{q.version})"),
+        (t("report.group", lang), shown(s.group_name)),
+        (t("report.date", lang), shown(s.date)),
+        (
+            t("report.questionnaire", lang),
+            f"{shown(q.title[q.text_lang(lang)])} ({shown(q.id)} v{q.version})",
+        ),
         (t("report.session", lang), s.id[:8]),
         (
             t("report.respondents", lang),
