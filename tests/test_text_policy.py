@@ -298,3 +298,11 @@ def test_argparse_errors_show_typed_text_literally(data: Path) -> None:
     assert result.returncode == 2
     assert "unrecognized arguments: --<U+001B>]0;pwned<U+0007>" in result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_a_group_is_found_by_any_spelling_that_looks_like_its_name(data: Path) -> None:
+    assert run("groups", "add", "José group", data_dir=data).returncode == 0
+    for typed in ("Jose\u0301 group", "JOSÉ GROUP", "José  group"):
+        listed = run("sessions", "list", "--group", typed, data_dir=data)
+        assert listed.returncode == 0, listed.stderr
+        assert "No sessions yet" in listed.stdout

@@ -52,10 +52,14 @@ class SessionTables(Connection):
         return [Group(r["id"], r["name"], r["region"], r["focus"], r["created_at"]) for r in rows]
 
     def group(self, ref: str) -> Group:
-        """A group by exact name, by id, or by a unique id prefix."""
+        """A group by name (as typed, or any spelling that looks the same: NFD accents, case),
+        by id, or by a unique id prefix."""
         rows = self._query("SELECT * FROM groups WHERE name = ? OR id = ?", (ref, ref))
         if not rows and len(ref) >= 4:
             rows = self._query("SELECT * FROM groups WHERE id LIKE ?", (ref + "%",))
+        if not rows:
+            key = fold(ref)
+            rows = [r for r in self._query("SELECT * FROM groups") if fold(r["name"]) == key]
         if len(rows) != 1:
             names = (
                 ", ".join(shown(g.name) for g in self.groups())
