@@ -186,6 +186,8 @@ def test_questionnaire_texts_refuse_escapes_with_file_line_and_field(
     assert checked.stdout.strip() == expected
     assert "\x1b" not in checked.stdout and "\x9b" not in checked.stdout
 
+    if family != "csi_clear_screen":
+        return  # the store-unchanged check below once per field is enough: it is the same path
     before = snapshot(data)
     answered = run(
         "answer", "--group", "Group 1", "--questionnaire", "hostile", "--answers", str(path),
@@ -209,6 +211,16 @@ def test_a_questionnaire_id_ending_in_a_newline_is_refused(data: Path) -> None:
 # -- entry points: imported bundles ---------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A bundle exported (by the real command) from another device's store: "Elsewhere 1"."""
+    source = tmp_path_factory.mktemp("elsewhere")
+    fill_store(source / "data", groups=1, sessions=1, members=1, names=["Elsewhere 1"])
+    out = source / "bundle.json"
+    run("export", "--format", "bundle", "--out", str(out), data_dir=source / "data", check=True)
+    return out.read_text(encoding="utf-8")
+
+
 def exported(tmp_path: Path, names: list[str] | None = None) -> dict:
     source = tmp_path / "source"
     fill_store(source, groups=1, sessions=1, members=1, names=names)
@@ -230,10 +242,10 @@ def write_bundle(doc: dict, path: Path) -> Path:
 @pytest.mark.parametrize("family", sorted(ESCAPES))
 @pytest.mark.parametrize("field", ["name", "region", "focus"])
 def test_import_refuses_a_bundle_group_with_escapes(
-    data: Path, tmp_path: Path, field: str, family: str
+    data: Path, tmp_path: Path, elsewhere: str, field: str, family: str
 ) -> None:
     value, message = hostile(family)
-    doc = exported(tmp_path, names=["Elsewhere 1"])
+    doc = json.loads(elsewhere)
     doc["groups"][0][field] = value
     path = write_bundle(doc, tmp_path / "hostile.json")
     before = snapshot(data)
@@ -245,8 +257,10 @@ def test_import_refuses_a_bundle_group_with_escapes(
     assert snapshot(data) == before
 
 
-def test_import_refuses_a_respondent_code_with_an_escape(data: Path, tmp_path: Path) -> None:
-    doc = exported(tmp_path, names=["Elsewhere 1"])
+def test_import_refuses_a_respondent_code_with_an_escape(
+    data: Path, tmp_path: Path, elsewhere: str
+) -> None:
+    doc = json.loads(elsewhere)
     doc["sessions"][0]["responses"][0]["respondent_code"] = "M\x1b[2J1"
     path = write_bundle(doc, tmp_path / "hostile.json")
     before = snapshot(data)
