@@ -79,7 +79,10 @@ def test_groups_add_and_list(run_cli):
     assert added.returncode == 0 and "Added group 'Tuesday group'" in added.stdout
     again = run_cli("groups", "add", "Tuesday group")
     assert again.returncode == 1
-    assert again.stderr.strip() == "magcheck: error: a group named 'Tuesday group' already exists"
+    assert (
+        again.stderr.strip()
+        == "magcheck: error: a group that looks like this already exists: 'Tuesday group'"
+    )
     listed = run_cli("groups", "list").stdout
     assert "Tuesday group" in listed and "North" in listed and "depression" in listed
 

@@ -16,6 +16,7 @@ from .. import i18n
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
 from ..exports.csv_tables import neutralise
+from ..text import shown
 from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
 from .results import BENEFIT_BANDS, Aggregate, Trend
 from .stats import MeanCI
@@ -71,7 +72,7 @@ def to_rich(agg: Aggregate) -> RenderableType:
             style="bold",
         )
     ]
-    parts.extend(Text(f"note: {n}", style="yellow") for n in agg.notes)
+    parts.extend(Text(f"note: {shown(n)}", style="yellow") for n in agg.notes)
     t = _table("Components (respondent level; gap = facilitator − members; alpha where n ≥ 10)")
     for name, justify in (
         ("component", "left"),
@@ -110,7 +111,7 @@ def to_rich(agg: Aggregate) -> RenderableType:
         for comp in COMPONENT_IDS:
             b.add_column(SHORT[comp], justify="right", no_wrap=True, min_width=len(SHORT[comp]))
         for key, comps in agg.breakdown.items():
-            b.add_row(key, *(_styled(comps[c].mean) for c in COMPONENT_IDS))
+            b.add_row(Text(shown(key)), *(_styled(comps[c].mean) for c in COMPONENT_IDS))
         parts.append(b)
     ben = _table("Benefit support (groups, at each group's latest scores)")
     ben.add_column("benefit")
@@ -151,7 +152,7 @@ def to_rich(agg: Aggregate) -> RenderableType:
 
 def _trend_table(trends: tuple[Trend, ...]) -> Table:
     moving = sorted((tr for tr in trends if tr.change is not None), key=lambda tr: tr.change or 0.0)
-    shown = moving[-TREND_ROWS // 2 :][::-1] + moving[: TREND_ROWS // 2]
+    listed = moving[-TREND_ROWS // 2 :][::-1] + moving[: TREND_ROWS // 2]
     seen: set[int] = set()
     title = (
         f"Trends: largest rises and falls ({len(moving)} of {len(trends)} group series "
@@ -161,14 +162,14 @@ def _trend_table(trends: tuple[Trend, ...]) -> Table:
     t.add_column("group", max_width=30, overflow="ellipsis", no_wrap=True)
     for name in ("questionnaire", "sessions", "first", "last", "change"):
         t.add_column(name, justify="right" if name != "questionnaire" else "left")
-    for tr in shown:
+    for tr in listed:
         if id(tr) in seen:
             continue
         seen.add(id(tr))
         scored = [p.score for p in tr.points if p.score is not None]
         t.add_row(
-            tr.group,
-            tr.questionnaire,
+            Text(shown(tr.group)),  # Text: data is never markup
+            Text(shown(tr.questionnaire)),
             str(len(tr.points)),
             fmt(scored[0]),
             fmt(scored[-1]),

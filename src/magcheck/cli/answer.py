@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..text import shown
 from .common import add_command, load_questionnaires, open_store
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
                 print(f"Session {session.id}")
                 print(f"Check {session.check_id}")
                 return 0
-        print(f"Session {session.id[:8]} · {session.group_name} · {q.title[lang]}")
+        print(f"Session {session.id[:8]} · {shown(session.group_name)} · {shown(q.title[lang])}")
         print(t("cli.resume_hint", lang, response=response.id[:8]))
         answers: dict[str, int | str | None] = dict(store.answers(response))
         answers.update(store.non_answers(response))
@@ -113,20 +114,22 @@ def _ask(
     out = sys.stdout
     offered = q.scale.non_answers
     extra = "".join(f"   {NON_ANSWER_KEYS[k]} = {t(f'cli.{k}', lang)}" for k in offered)
-    scale_line = "   ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points) + extra
+    scale_line = (
+        "   ".join(f"{v} = {shown(q.scale.label(v, lang))}" for v in q.scale.points) + extra
+    )
     out.write(t("cli.keys_help", lang) + "\n")
     total = len(q.items)
     while index < total:
         item = q.items[index]
-        out.write(f"\n[{index + 1}/{total}] {item.text[lang]}\n  {scale_line}\n")
+        out.write(f"\n[{index + 1}/{total}] {shown(item.text[lang])}\n  {scale_line}\n")
         if item.id in answers:
             saved = answers[item.id]
-            shown = (
+            label = (
                 t(f"cli.{saved or 'prefer_not_to_say'}", lang)
                 if not isinstance(saved, int)
                 else saved
             )
-            out.write("  " + t("cli.previous_answer", lang, value=shown) + "\n")
+            out.write("  " + t("cli.previous_answer", lang, value=label) + "\n")
         out.write(f"{t('cli.item_prompt', lang)}> ")
         out.flush()
         line = sys.stdin.readline()

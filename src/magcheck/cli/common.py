@@ -62,10 +62,11 @@ def load_questionnaires(args: argparse.Namespace) -> dict[str, Questionnaire]:
     """Bundled questionnaires plus any in the data folder; broken extra files are reported, not fatal."""
     from ..core.questionnaires import load_all
     from ..paths import data_dir, user_questionnaire_dir
+    from ..text import shown
 
     found, problems = load_all([user_questionnaire_dir(data_dir(getattr(args, "data_dir", None)))])
     for p in problems:
-        print(f"magcheck: warning: skipped questionnaire: {p}", file=sys.stderr)
+        print(f"magcheck: warning: skipped questionnaire: {shown(p)}", file=sys.stderr)
     return found
 
 

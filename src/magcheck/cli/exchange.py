@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..text import json_shown, shown, shown_lines
 from .common import add_command, console, open_store
 
 
@@ -22,7 +23,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         written = export(store, args.format, out, args.group, args.since, args.pseudonymize)
     for path in written:
-        print(f"Wrote {path}")
+        print(f"Wrote {shown(path)}")
     return 0
 
 
@@ -34,14 +35,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_store(args, writes=True) as store, file_progress(len(paths), "importing") as progress:
         summary = import_files(store, paths, int(args.max_size * 1024 * 1024), progress)
     for f in summary.files:
+        where = shown(f.path)
         if f.rejected:
-            print(f"{f.path}: rejected: {f.rejected}")
+            print(f"{where}: rejected: {shown(f.rejected)}")
             continue
-        print(f"{f.path}: {f.imported} session(s) imported, {f.skipped} skipped")
+        print(f"{where}: {f.imported} session(s) imported, {f.skipped} skipped")
         for line in f.conflicts:
-            print(f"{f.path}: conflict: {line}")
+            print(f"{where}: conflict: {shown(line)}")
         for line in f.notes:
-            print(f"{f.path}: note: {line}")
+            print(f"{where}: note: {shown(line)}")
     print(summary.line())
     return 1 if summary.rejected or summary.conflicts else 0
 
@@ -71,9 +73,11 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         if not args.out:
             con = console()
             width = min(con.width, 100) if con.is_terminal else 100
-            Console(highlight=False, width=width).print(to_rich(result))
+            Console(highlight=False, markup=False, width=width).print(to_rich(result))
             return 0
-        text_console = Console(record=True, width=100, file=__import__("io").StringIO())
+        text_console = Console(
+            record=True, width=100, markup=False, file=__import__("io").StringIO()
+        )
         text_console.print(to_rich(result))
         text = text_console.export_text()
     elif args.format == "csv":
@@ -89,11 +93,12 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
         text = to_html(result, sources)
     if not args.out:
-        sys.stdout.write(text)
+        # A terminal sees data, never control sequences: JSON keeps every value (as \u escapes).
+        sys.stdout.write(json_shown(text) if args.format == "json" else shown_lines(text))
         return 0
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     write_text(Path(args.out), text, protect=[store_file], encoding=encoding)
-    print(f"Wrote {args.out}", file=sys.stderr)
+    print(f"Wrote {shown(args.out)}", file=sys.stderr)
     return 0
 
 

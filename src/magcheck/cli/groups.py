@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..text import shown
 from .common import add_command, console, help_of, make_table, open_store
 
 
 def cmd_groups_add(args: argparse.Namespace) -> int:
     with open_store(args, writes=True) as store:
         group = store.add_group(args.name, args.region, args.focus)
-    print(f"Added group '{group.name}' ({group.id[:8]})")
+    print(f"Added group '{shown(group.name)}' ({group.id[:8]})")
     return 0
 
 
@@ -27,7 +28,9 @@ def cmd_groups_list(args: argparse.Namespace) -> int:
         return 0
     table = make_table("name", "region", "focus", "sessions", "id", wrap="name")
     for g in groups:
-        table.add_row(g.name, g.region or "", g.focus or "", str(counts[g.id]), g.id[:8])
+        table.add_row(
+            shown(g.name), shown(g.region or ""), shown(g.focus or ""), str(counts[g.id]), g.id[:8]
+        )
     console().print(table)
     return 0
 
@@ -47,9 +50,9 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
         table.add_row(
             s.id[:8],
             (s.check_id or "")[:8],
-            s.group_name,
-            s.date,
-            f"{s.questionnaire_id} v{s.questionnaire_version}",
+            shown(s.group_name),
+            shown(s.date),
+            f"{shown(s.questionnaire_id)} v{s.questionnaire_version}",
             str(s.respondents),
             s.status,
         )
@@ -65,15 +68,15 @@ def cmd_sessions_show(args: argparse.Namespace) -> int:
         rows = store.session_answers(session)
     con = console()
     con.print(
-        f"Session {session.id} · {session.group_name} · {session.date} · "
-        f"{q.id} v{q.version} · {session.language} · {session.status}"
+        f"Session {session.id} · {shown(session.group_name)} · {shown(session.date)} · "
+        f"{shown(q.id)} v{q.version} · {shown(session.language)} · {session.status}"
     )
     table = make_table("response", "role", "code", "answered", "status", wrap="code")
     for response, answers in rows:
         table.add_row(
             response.id[:8],
             response.role,
-            response.respondent_code or "",
+            shown(response.respondent_code or ""),
             f"{len(answers)} / {len(q.items)}",
             "complete" if response.complete else "unfinished",
         )

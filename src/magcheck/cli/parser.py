@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from . import answer, config, exchange, groups, questionnaires, report
@@ -21,15 +23,34 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run(getattr(args, "data_dir", None))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes what was typed in its errors ("invalid choice: '...'"): shown literally."""
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        from ..text import shown_lines
+
+        super().exit(status, shown_lines(message) if message else message)
+
+
+def _safe_streams() -> None:
+    """A terminal that cannot show a character (PYTHONIOENCODING=latin-1, LANG=C) gets a
+    backslash escape for it instead of a crash after the data is stored."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream: leave it
+                reconfigure(errors="backslashreplace")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         default=argparse.SUPPRESS,
         metavar="DIR",
         help="where the store lives (default: MAGCHECK_DATA_DIR, else the user data folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="magcheck",
         description="Check a mental health mutual aid group against the eight core components. "
         "With no command, opens the app.",
@@ -48,13 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ..errors import MagcheckError
+    from ..text import shown_lines
 
+    _safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
     except MagcheckError as exc:
-        print(f"magcheck: error: {exc}", file=sys.stderr)
+        print(f"magcheck: error: {shown_lines(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nmagcheck: stopped; everything answered so far is saved.", file=sys.stderr)

@@ -11,7 +11,10 @@ from pathlib import Path
 def file_progress(total: int, verb: str) -> Iterator[Callable[[Path, str], None]]:
     """Yields a callback(path, phase); phase "done" advances the bar by one file."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ..text import shown
 
     console = Console(stderr=True)
     with Progress(
@@ -28,6 +31,8 @@ def file_progress(total: int, verb: str) -> Iterator[Callable[[Path, str], None]
             if phase == "done":
                 bar.advance(task)
             else:
-                bar.update(task, description=f"{verb} {path.name}: {phase}")
+                # A file name is never markup, nor a control sequence.
+                name = escape(shown(path.name))
+                bar.update(task, description=f"{verb} {name}: {phase}")
 
         yield update

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..text import shown
 from .common import add_command, console, help_of, load_questionnaires, make_table
 
 
@@ -15,12 +16,12 @@ def cmd_q_list(args: argparse.Namespace) -> int:
     table = make_table("id", "version", "role", "languages", "items", "title", wrap="title")
     for q in load_questionnaires(args).values():
         table.add_row(
-            q.id,
+            shown(q.id),
             str(q.version),
-            q.role,
-            ",".join(q.languages),
+            shown(q.role),
+            shown(",".join(q.languages)),
             str(len(q.items)),
-            q.title[q.languages[0]],
+            shown(q.title[q.languages[0]]),
         )
     console().print(table)
     return 0
@@ -32,17 +33,19 @@ def cmd_q_show(args: argparse.Namespace) -> int:
     q = get(load_questionnaires(args), args.id)
     lang = q.text_lang(args.lang)
     con = console()
-    con.print(f"{q.title[lang]} ({q.id} v{q.version}, role {q.role}, {len(q.items)} items)")
+    con.print(
+        f"{shown(q.title[lang])} ({shown(q.id)} v{q.version}, role {q.role}, {len(q.items)} items)"
+    )
     if q.description.get(lang):
-        con.print(q.description[lang])
-    labels = ", ".join(f"{v} = {q.scale.label(v, lang)}" for v in q.scale.points)
+        con.print(shown(q.description[lang]))
+    labels = ", ".join(f"{v} = {shown(q.scale.label(v, lang))}" for v in q.scale.points)
     con.print(
         f"Scale: {labels}" + ("; prefer not to say offered" if q.scale.prefer_not_to_say else "")
     )
     con.print(f"Content hash: {q.content_hash}")
     for i, item in enumerate(q.items, 1):
         flag = " (reverse)" if item.reverse else ""
-        con.print(f"{i:>3}. [{item.component}{flag}] {item.id}: {item.text[lang]}")
+        con.print(f"{i:>3}. [{item.component}{flag}] {shown(item.id)}: {shown(item.text[lang])}")
     return 0
 
 
@@ -58,10 +61,10 @@ def cmd_q_validate(args: argparse.Namespace) -> int:
         except QuestionnaireError as exc:
             bad += 1
             for problem in exc.problems:
-                print(problem)
+                print(shown(problem))
             continue
         print(
-            f"{path}: ok ({q.id} v{q.version}, {len(q.items)} items, {len(q.components)} components)"
+            f"{shown(path)}: ok ({shown(q.id)} v{q.version}, {len(q.items)} items, {len(q.components)} components)"
         )
     if bad:
         print(f"{bad} of {len(args.paths)} file(s) invalid", file=sys.stderr)

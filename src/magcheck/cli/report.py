@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ..text import json_shown, shown, shown_lines
 from .common import add_command, console, load_questionnaires, open_store
 
 
@@ -16,9 +17,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         rep = report_for(store, args.check, args.lang)
     if args.format == "json":
-        print(json.dumps(to_data(rep), indent=2, ensure_ascii=False))
+        print(json_shown(json.dumps(to_data(rep), indent=2, ensure_ascii=False)))
     elif args.format == "markdown":
-        print(to_markdown(rep))
+        print(shown_lines(to_markdown(rep)))
     else:
         con = console()
         con.print(to_rich(rep, con.width))
@@ -37,8 +38,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         con = console()
         con.print(to_rich(build_report(store, latest), con.width))
     print(
-        f"\nDemo group '{group.name}' has {len(sessions)} sessions in {len(checks)} checks: "
-        f'magcheck sessions list --group "{group.name}"'
+        f"\nDemo group '{shown(group.name)}' has {len(sessions)} sessions in {len(checks)} "
+        f'checks: magcheck sessions list --group "{shown(group.name)}"'
     )
     return 0
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from fractions import Fraction
 from typing import Any
 
 from ..errors import Problem
+from ..text import clean_text, problem_in, shown
 from .documents import content_hash
 from .model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
 from .yamlsource import LineDict, LineList
@@ -76,16 +78,23 @@ class _Checker:
                 self.add(value.line, f"{field}.{lang}", "missing text for declared language")
             elif not isinstance(text, str) or not text.strip():
                 self.add(value.key_lines.get(lang), f"{field}.{lang}", "must be non-empty text")
-            else:
-                out[lang] = " ".join(text.split())
+            elif self.text_ok(value.key_lines.get(lang), f"{field}.{lang}", text):
+                out[lang] = clean_text(text, field)
         for lang in value:
             if lang not in languages:
                 self.add(
                     value.key_lines.get(lang),
                     f"{field}.{lang}",
-                    f"language '{lang}' is not in languages {languages}",
+                    f"language '{shown(lang)}' is not in languages {languages}",
                 )
         return out
+
+    def text_ok(self, line: int | None, field: str, text: str) -> bool:
+        """The text policy (magcheck.text): no control, bidi or invisible characters."""
+        problem = problem_in(text, multiline=True)
+        if problem:
+            self.add(line, field, problem)
+        return problem is None
 
 
 def _number(value: Any) -> Fraction | None:
@@ -109,7 +118,7 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
         return doc.key_lines.get(key, doc.line)
 
     qid: Any = doc.get("id")
-    if qid is not None and (not isinstance(qid, str) or not _ID_RE.match(qid)):
+    if qid is not None and (not isinstance(qid, str) or not _ID_RE.fullmatch(qid)):
         c.add(line_of("id"), "id", "must be letters, digits, '_' or '-' (e.g. member_checkin)")
     version: Any = doc.get("version")
     if version is not None and (
@@ -118,7 +127,7 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
         c.add(line_of("version"), "version", "must be a positive whole number")
     role: Any = doc.get("role")
     if role is not None and role not in ROLES:
-        c.add(line_of("role"), "role", f"'{role}' is not one of {', '.join(ROLES)}")
+        c.add(line_of("role"), "role", f"'{shown(role)}' is not one of {', '.join(ROLES)}")
 
     languages: list[str] = []
     raw_langs = doc.get("languages")
@@ -127,14 +136,18 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
             c.add(line_of("languages"), "languages", "must be a non-empty list, e.g. [en, es, pt]")
         else:
             for i, lang in enumerate(raw_langs):
-                if not isinstance(lang, str) or not _LANG_RE.match(lang):
+                if not isinstance(lang, str) or not _LANG_RE.fullmatch(lang):
                     c.add(
                         raw_langs.item_lines[i],
                         f"languages[{i}]",
-                        f"'{lang}' is not a language code",
+                        f"'{shown(lang)}' is not a language code",
                     )
                 elif lang in languages:
-                    c.add(raw_langs.item_lines[i], f"languages[{i}]", f"'{lang}' is listed twice")
+                    c.add(
+                        raw_langs.item_lines[i],
+                        f"languages[{i}]",
+                        f"'{shown(lang)}' is listed twice",
+                    )
                 else:
                     languages.append(lang)
 
@@ -172,7 +185,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, str):
-        return " ".join(value.split())
+        return unicodedata.normalize("NFC", " ".join(value.split()))  # as the texts it keeps
     return value
 
 
@@ -231,13 +244,15 @@ def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | No
                 f"has {len(lst)} labels; the scale {lo}..{hi} needs {hi - lo + 1}",
             )
         else:
-            labels[lang] = tuple(" ".join(x.split()) for x in lst)
+            good = [c.text_ok(lst.item_lines[i], f"{field}[{i}]", x) for i, x in enumerate(lst)]
+            if all(good):
+                labels[lang] = tuple(clean_text(x, field) for x in lst)
     for lang in labels_raw:
         if lang not in languages:
             c.add(
                 labels_raw.key_lines.get(lang),
                 f"scale.labels.{lang}",
-                f"language '{lang}' is not in languages",
+                f"language '{shown(lang)}' is not in languages",
             )
     if not ok:
         return None
@@ -264,14 +279,14 @@ def _check_items(c: _Checker, doc: LineDict, languages: list[str]) -> tuple[Item
         iid = entry.get("id")
         if iid is None:
             c.add(entry.line, f"{prefix}.id", "required key is missing")
-        elif not isinstance(iid, str) or not _ID_RE.match(iid):
+        elif not isinstance(iid, str) or not _ID_RE.fullmatch(iid):
             c.add(entry.key_lines.get("id"), f"{prefix}.id", "must be letters, digits, '_' or '-'")
             iid = None
         elif iid in seen:
             c.add(
                 entry.key_lines.get("id"),
                 f"{prefix}.id",
-                f"duplicate item id '{iid}' (first used on line {seen[iid]})",
+                f"duplicate item id '{shown(iid)}' (first used on line {seen[iid]})",
             )
         else:
             seen[iid] = entry.key_lines.get("id", line)
@@ -288,7 +303,7 @@ def _check_items(c: _Checker, doc: LineDict, languages: list[str]) -> tuple[Item
             c.add(
                 entry.key_lines.get("component"),
                 f"{prefix}.component",
-                f"unknown component '{comp}'{more}",
+                f"unknown component '{shown(comp)}'{more}",
             )
             comp = None
         else:

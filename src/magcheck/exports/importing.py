@@ -11,6 +11,7 @@ from typing import Any
 from ..core.documents import to_document
 from ..errors import StoreError
 from ..store import Store
+from ..text import fold, shown
 from .reading import MAX_BYTES, Bundle, BundleRejected, read_bundle
 from .records import SessionRecord, stored_session
 
@@ -53,14 +54,16 @@ class ImportSummary:
         )
 
 
-def _unique_name(name: str, gid: str, taken: dict[str, str]) -> str:
-    """A group name already used by a different group gets its id's first 8 characters added."""
-    if name not in taken:
+def _unique_name(name: str, gid: str, looks: set[str]) -> str:
+    """A group name that looks like one a different group already has (same magcheck.text.fold
+    key: case, accents written two ways, Cyrillic look-alikes) gets its id's first 8 characters
+    added, so two groups never look like one. `looks`: the fold keys of the names taken."""
+    if fold(name) not in looks:
         return name
     suffix = f" ({gid[:8]})"
     candidate = name[: 80 - len(suffix)] + suffix
     n = 2
-    while candidate in taken:
+    while fold(candidate) in looks:
         suffix = f" ({gid[:8]}-{n})"
         candidate = name[: 80 - len(suffix)] + suffix
         n += 1
@@ -104,17 +107,17 @@ def import_bundle(store: Store, bundle: Bundle) -> FileResult:
         raise BundleRejected(f"response {rid[:8]} already belongs to another session")
     needed = {s.group_id for s in new} | set(bundle.groups)
     have = store.existing_ids("groups", sorted(needed))
-    taken = store.group_names()
+    looks = {fold(name) for name in store.group_names()}
     groups: list[tuple[Any, ...]] = []
     for gid in sorted(needed - have):
         g = bundle.groups[gid]
-        name = _unique_name(g.name, gid, taken)
+        name = _unique_name(g.name, gid, looks)
         if name != g.name:
             result.notes.append(
-                f"group '{g.name}' ({gid[:8]}) is a different group from the one already "
-                f"named so here; imported as '{name}'"
+                f"group '{shown(g.name)}' ({gid[:8]}) is a different group from one already "
+                f"here with a name that looks the same; imported as '{shown(name)}'"
             )
-        taken[name] = gid
+        looks.add(fold(name))
         groups.append((gid, name, g.region, g.focus, g.created_at))
     used = {s.questionnaire_hash for s in new}
     questionnaires = [

@@ -11,9 +11,10 @@ from typing import Any
 
 from ..core.documents import from_document
 from ..core.model import ROLES, Questionnaire
-from ..errors import MagcheckError
+from ..errors import InputError, MagcheckError
 from ..inputs import FileRefused, read_regular
 from ..store import Group, check_respondent_code
+from ..text import clean_name
 from .bundle import canonical
 from .common import FORMAT_NAME, FORMAT_VERSION
 from .records import Dataset, ResponseRecord, SessionRecord
@@ -189,19 +190,29 @@ def _questionnaires(doc: dict[str, Any]) -> dict[str, Questionnaire]:
     return out
 
 
+def _clean(value: str, where: str) -> str:
+    """The text policy for a name from a file: the refusal names the record and field."""
+    try:
+        return clean_name(value, where)
+    except InputError as exc:
+        raise _Invalid(str(exc)) from None
+
+
 def _groups(doc: dict[str, Any]) -> dict[str, Group]:
     out: dict[str, Group] = {}
     for i, gd in enumerate(_list(doc.get("groups"), "groups")):
         where = f"groups[{i}]"
         _obj(gd, where)
         gid = _id(gd, "id", where)
-        name = " ".join(_text(gd, "name", where).split())
+        name = _clean(_text(gd, "name", where), f"{where}.name")
         _need(0 < len(name) <= 80, f"{where}.name", "must be 1 to 80 characters")
+        region = _text(gd, "region", where, optional=True)
+        focus = _text(gd, "focus", where, optional=True)
         out[gid] = Group(
             gid,
             name,
-            _text(gd, "region", where, optional=True),
-            _text(gd, "focus", where, optional=True),
+            None if region is None else _clean(region, f"{where}.region"),
+            None if focus is None else _clean(focus, f"{where}.focus"),
             _text(gd, "created_at", where),
         )
     return out
@@ -244,9 +255,8 @@ def _session(
         _obj(rd, rw)
         role = rd.get("role")
         _need(role in ROLES, f"{rw}.role", f"must be one of {', '.join(ROLES)}")
-        code = rd.get("respondent_code")
         try:
-            check_respondent_code(code)
+            code = check_respondent_code(rd.get("respondent_code"))
         except MagcheckError as exc:
             raise _Invalid(f"{rw}.respondent_code: {exc}") from None
         response = ResponseRecord(

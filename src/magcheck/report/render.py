@@ -21,6 +21,7 @@ from ..core.checkscore import DOWN, SAME, UP, Comparison
 from ..core.model import COMPONENT_IDS
 from ..core.scoring import as_float, display
 from ..i18n import t
+from ..text import shown
 from .build import CheckReport, Part
 
 BAR_WIDTH = 20
@@ -45,10 +46,10 @@ def bar(score: Fraction | None, width: int = BAR_WIDTH) -> str:
 def signed(value: Fraction | None) -> str:
     if value is None:
         return ""
-    shown = display(abs(value))
-    if float(shown) == 0:
+    magnitude = display(abs(value))
+    if float(magnitude) == 0:
         return "±0"
-    return f"{'+' if value > 0 else '−'}{shown}"
+    return f"{'+' if value > 0 else '−'}{magnitude}"
 
 
 def change_text(word: str | None, lang: str) -> str:
@@ -63,13 +64,13 @@ def header(rep: CheckReport) -> list[tuple[str, str]]:
     lang = rep.language
     c = rep.check
     rows = [
-        (t("report.group", lang), c.group_name),
-        (t("report.date", lang), c.date),
+        (t("report.group", lang), shown(c.group_name)),
+        (t("report.date", lang), shown(c.date)),
         (t("report.check", lang), c.id[:8]),
     ]
     for part in rep.parts:
         q = part.questionnaire
-        detail = f"{q.title[q.text_lang(lang)]} (v{q.version}), {people(part.people, lang)}"
+        detail = f"{shown(q.title[q.text_lang(lang)])} (v{q.version}), {people(part.people, lang)}"
         if part.unfinished:
             detail += ", " + t("report.unfinished", lang, n=part.unfinished)
         rows.append((t(f"report.part_{part.role}", lang), detail))
@@ -143,7 +144,7 @@ def comparison_shown(rep: CheckReport) -> bool:
 
 def crisis_line(rep: CheckReport) -> str:
     if rep.crisis_text:
-        return t("report.crisis", rep.language, text=rep.crisis_text)
+        return t("report.crisis", rep.language, text=shown(rep.crisis_text))
     return t("report.crisis_unset", rep.language)
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import InputError
+from ..text import clean_name, shown
 
 ROUND_MODE = "round"
 SESSION_MODES = ("facilitator", ROUND_MODE)
 
-_CODE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+_CODE_RE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 
 
 def now() -> str:
@@ -27,9 +28,10 @@ def check_respondent_code(code: str | None) -> str | None:
     """A code such as M3 or A-07: it must hold a digit, so it can never be a person's name."""
     if code is None or code == "":
         return None
-    if not _CODE_RE.match(code):
+    code = clean_name(code, "respondent code")
+    if not _CODE_RE.fullmatch(code):  # fullmatch: "M1\n" is not "M1"
         raise InputError(
-            f"respondent code '{code}' is not allowed: use up to 16 letters, digits, '-' or '_', "
+            f"respondent code '{shown(code)}' is not allowed: use up to 16 letters, digits, '-' or '_', "
             "including at least one digit (e.g. M3), never a person's name"
         )
     return code

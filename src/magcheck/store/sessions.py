@@ -10,6 +10,7 @@ from typing import Any
 
 from ..core.model import Questionnaire
 from ..errors import InputError, NotFoundError
+from ..text import clean_name, fold, shown
 from .connection import Connection
 from .rows import ROUND_MODE, SESSION_MODES, Check, Group, Session, new_id, now
 
@@ -22,13 +23,22 @@ class SessionTables(Connection):
     # -- groups -------------------------------------------------------------------------------
 
     def add_group(self, name: str, region: str | None = None, focus: str | None = None) -> Group:
-        name = " ".join(name.split())
+        name = clean_name(name, "group name")
+        region = clean_name(region, "region") if region else None
+        focus = clean_name(focus, "focus") if focus else None
         if not name:
             raise InputError("a group needs a name")
         if len(name) > 80:
             raise InputError("a group name can be at most 80 characters")
-        if self._query("SELECT 1 FROM groups WHERE name = ?", (name,)):
-            raise InputError(f"a group named '{name}' already exists")
+        for field, value in (("region", region), ("focus", focus)):
+            if value is not None and len(value) > 80:
+                raise InputError(f"a group's {field} can be at most 80 characters")
+        key = fold(name)
+        for other in self._query("SELECT name FROM groups"):
+            if fold(other["name"]) == key:
+                raise InputError(
+                    f"a group that looks like this already exists: '{shown(other['name'])}'"
+                )
         group = Group(new_id(), name, region or None, focus or None, now())
         with self.tx() as db:
             db.execute(
@@ -42,16 +52,20 @@ class SessionTables(Connection):
         return [Group(r["id"], r["name"], r["region"], r["focus"], r["created_at"]) for r in rows]
 
     def group(self, ref: str) -> Group:
-        """A group by exact name, by id, or by a unique id prefix."""
+        """A group by name (as typed, or any spelling that looks the same: NFD accents, case),
+        by id, or by a unique id prefix."""
         rows = self._query("SELECT * FROM groups WHERE name = ? OR id = ?", (ref, ref))
         if not rows and len(ref) >= 4:
             rows = self._query("SELECT * FROM groups WHERE id LIKE ?", (ref + "%",))
+        if not rows:
+            key = fold(ref)
+            rows = [r for r in self._query("SELECT * FROM groups") if fold(r["name"]) == key]
         if len(rows) != 1:
             names = (
-                ", ".join(g.name for g in self.groups())
+                ", ".join(shown(g.name) for g in self.groups())
                 or "none yet; add one with 'magcheck groups add NAME'"
             )
-            raise NotFoundError(f"no group '{ref}' (groups: {names})")
+            raise NotFoundError(f"no group '{shown(ref)}' (groups: {names})")
         r = rows[0]
         return Group(r["id"], r["name"], r["region"], r["focus"], r["created_at"])
 
@@ -247,10 +261,10 @@ class SessionTables(Connection):
             rows = self._query(self._SESSION_SQL + " WHERE s.id LIKE ? LIMIT 2", (ref + "%",))
             if len(rows) > 1:
                 raise NotFoundError(
-                    f"session id '{ref}' matches more than one session; give more of it"
+                    f"session id '{shown(ref)}' matches more than one session; give more of it"
                 )
         if not rows:
-            raise NotFoundError(f"no session '{ref}' (see 'magcheck sessions list')")
+            raise NotFoundError(f"no session '{shown(ref)}' (see 'magcheck sessions list')")
         return self._session(rows[0])
 
     def sessions(self, group: Group | None = None, limit: int | None = None) -> list[Session]:

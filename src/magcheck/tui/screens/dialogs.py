@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from ...errors import MagcheckError
 from ...i18n import t
+from ..literal import literal, literal_lines
 from ..text import translate_bindings
 
 
@@ -31,9 +32,9 @@ class MessageDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(literal(self.heading), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(self.message, markup=False, id="message")
+                yield Static(literal_lines(self.message), id="message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("tui.dialog.ok", self.lang), id="ok", variant="primary")
 
@@ -162,7 +163,7 @@ class FatalScreen(Screen[None]):
         lang = getattr(self.app, "lang", "en")
         with Vertical(classes="dialog"):
             yield Label(t("tui.error.cannot_start", lang), classes="dialog-title")
-            yield Static(str(self.error), markup=False, id="message")
+            yield Static(literal_lines(self.error), id="message")
             yield Static(t("tui.error.cannot_start_hint", lang), classes="dialog-hint")
         yield Footer()
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Select, Static
 
 from ...core.model import LANGUAGES, Questionnaire
 from ...i18n import LANGUAGE_NAMES, t
 from .. import flow
+from ..literal import literal
 
 if TYPE_CHECKING:
     from ..app import MagcheckApp
@@ -92,7 +92,7 @@ class NewSessionScreen(Screen[None]):
         if groups is None:
             return
         select = cast("Select[str]", self.query_one("#group", Select))
-        select.set_options((Content(g.name), g.id) for g in groups)  # a name is never markup
+        select.set_options((literal(g.name), g.id) for g in groups)  # a name is never markup
         wanted = select_id or self.group_id or (groups[0].id if len(groups) == 1 else None)
         if wanted and any(g.id == wanted for g in groups):
             select.value = wanted
@@ -107,7 +107,9 @@ class NewSessionScreen(Screen[None]):
         await radios.remove_children()
         await radios.mount_all(
             RadioButton(
-                t("tui.new.q_label", lang, title=q.title[q.text_lang(lang)], n=len(q.items)),
+                literal(
+                    t("tui.new.q_label", lang, title=q.title[q.text_lang(lang)], n=len(q.items))
+                ),
                 id=f"q-{q.id}",
             )
             for q in found.values()

@@ -18,7 +18,9 @@ from ... import i18n
 from ...core.model import Questionnaire
 from ...i18n import t
 from ...store import Response, Session
+from ...text import shown
 from .. import flow
+from ..literal import literal
 from ..text import translate_bindings
 from ..widgets.progress import ItemProgress
 from ..widgets.scale import ScaleChoices, option_value
@@ -82,7 +84,7 @@ class QuestionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
-        self.sub_title = self.q.title[self.lang]
+        self.sub_title = shown(self.q.title[self.lang])  # the header shows it literally
         self.query_one("#component", Static).display = self.show_component
         self.show_item()
         self.query_one("#choices", ScaleChoices).focus()
@@ -99,18 +101,18 @@ class QuestionScreen(Screen[None]):
                     component=i18n.name(item.component, self.lang),
                 )
             )
-        self.query_one("#item-text", Static).update(item.text[self.lang])
+        self.query_one("#item-text", Static).update(literal(item.text[self.lang]))
         answered = item.id in self.answers
         value = self.answers.get(item.id)
         self.query_one("#choices", ScaleChoices).show_saved(value, answered)
         saved = self.query_one("#saved", Static)
         if answered:
-            shown = (
+            answer = (
                 t("tui.question.prefer_not", self.lang)
                 if value is None
                 else (f"{value}  {self.q.scale.label(value, self.lang)}")
             )
-            saved.update(t("tui.question.saved", self.lang, answer=shown))
+            saved.update(literal(t("tui.question.saved", self.lang, answer=answer)))
         else:
             saved.update("")
 

@@ -6,6 +6,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...core.model import Scale
+from ..literal import literal
 
 PREFER_NOT = "prefer_not"
 
@@ -26,7 +27,10 @@ class ScaleChoices(OptionList):
     """
 
     def __init__(self, scale: Scale, lang: str, prefer_not_label: str, *, id: str | None = None):
-        options = [Option(f"{v}  {scale.label(v, lang)}", id=option_id(v)) for v in scale.points]
+        # A label is data: literal, so "[draft]" shows and "[/]" cannot break the screen.
+        options = [
+            Option(literal(f"{v}  {scale.label(v, lang)}"), id=option_id(v)) for v in scale.points
+        ]
         if scale.prefer_not_to_say:
             options.append(Option(f"0  {prefer_not_label}", id=PREFER_NOT))
         super().__init__(*options, id=id)
