@@ -95,7 +95,7 @@ def test_a_bug_in_the_app_leaves_one_line_not_a_traceback(tmp_path):
         ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command], check=True
     )
     try:
-        _wait_for(name, "Recent sessions")
+        _wait_for(name, "Sessions (")
         _tmux("send-keys", "-t", name, "Tab")
         time.sleep(0.3)
         _tmux("send-keys", "-t", name, "r")  # the report scores the tampered answers

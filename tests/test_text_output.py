@@ -155,6 +155,6 @@ def test_wide_names_keep_table_columns_aligned(tmp_path: Path) -> None:
     assert len(rows) == 3
     for column in ("date", "questionnaire", "status"):
         at = column_start(header, column)
-        value = {"date": "2026-", "questionnaire": "member v1", "status": "complete"}[column]
+        value = {"date": "2026-", "questionnaire": "member v2", "status": "complete"}[column]
         starts = [column_start(row, value) for row in rows if value in row]
         assert starts and set(starts) == {at}, (column, rows)

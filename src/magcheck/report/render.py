@@ -238,9 +238,9 @@ def to_rich(rep: CheckReport, width: int = 100) -> RenderableType:
 def _md(text: str) -> str:
     """Data inside Markdown: characters that would start markup are escaped."""
     out = text
-    for ch in "\\`*_[]<>|#":
+    for ch in "\\`*_[]|#":
         out = out.replace(ch, "\\" + ch)
-    return out
+    return out.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_markdown(rep: CheckReport) -> str:
