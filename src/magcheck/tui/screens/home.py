@@ -19,6 +19,7 @@ from textual.widgets import Header
 from textual.worker import get_current_worker
 
 from ...store import Group, Session, Store
+from ...text import shown
 from ..text import tr, translate_bindings
 from ..widgets.footer import KeysFooter
 from ..widgets.rows import RowList
@@ -321,5 +322,5 @@ class HomeScreen(Screen[None]):
 
 
 def _printable(text: str) -> str:
-    """One line of text, whatever a stored name holds (names are shown, never interpreted)."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
+    """One line of text, whatever a stored name holds: the text policy's visible escapes."""
+    return shown(text)
