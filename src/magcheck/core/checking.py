@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 from ..errors import Problem
-from .documents import content_hash
+from .documents import questionnaire_hash
 from .model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
 from .yamlsource import LineDict, LineList
 
@@ -109,7 +110,7 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
         return doc.key_lines.get(key, doc.line)
 
     qid: Any = doc.get("id")
-    if qid is not None and (not isinstance(qid, str) or not _ID_RE.match(qid)):
+    if qid is not None and (not isinstance(qid, str) or not _ID_RE.fullmatch(qid)):
         c.add(line_of("id"), "id", "must be letters, digits, '_' or '-' (e.g. member_checkin)")
     version: Any = doc.get("version")
     if version is not None and (
@@ -127,7 +128,7 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
             c.add(line_of("languages"), "languages", "must be a non-empty list, e.g. [en, es, pt]")
         else:
             for i, lang in enumerate(raw_langs):
-                if not isinstance(lang, str) or not _LANG_RE.match(lang):
+                if not isinstance(lang, str) or not _LANG_RE.fullmatch(lang):
                     c.add(
                         raw_langs.item_lines[i],
                         f"languages[{i}]",
@@ -146,34 +147,21 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
 
     if c.problems or scale is None or items is None:
         return None, c.problems
-    plain = _plain(doc)
-    plain.pop("description", None)  # wording of the intro does not change what answers mean
-    return (
-        Questionnaire(
-            id=qid,
-            version=version,
-            role=role,
-            languages=tuple(languages),
-            title=title,
-            description=description,
-            scale=scale,
-            items=items,
-            bands=bands,
-            content_hash=content_hash(plain),
-            source=name,
-        ),
-        [],
+    q = Questionnaire(
+        id=qid,
+        version=version,
+        role=role,
+        languages=tuple(languages),
+        title=title,
+        description=description,
+        scale=scale,
+        items=items,
+        bands=bands,
+        source=name,
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return " ".join(value.split())
-    return value
+    # The hash of the meaning with every default spelled out, so a store snapshot or a bundle
+    # carrying this questionnaire recomputes exactly this hash from its document.
+    return replace(q, content_hash=questionnaire_hash(q)), []
 
 
 def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | None:
@@ -265,7 +253,7 @@ def _check_items(c: _Checker, doc: LineDict, languages: list[str]) -> tuple[Item
         iid = entry.get("id")
         if iid is None:
             c.add(entry.line, f"{prefix}.id", "required key is missing")
-        elif not isinstance(iid, str) or not _ID_RE.match(iid):
+        elif not isinstance(iid, str) or not _ID_RE.fullmatch(iid):
             c.add(entry.key_lines.get("id"), f"{prefix}.id", "must be letters, digits, '_' or '-'")
             iid = None
         elif iid in seen:

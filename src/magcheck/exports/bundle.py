@@ -101,10 +101,17 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
-        "device_id": data.device_id,
+        "device_id": names.ident("device", data.device_id) if names else data.device_id,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "pseudonymized": options.pseudonymize,
-        "filters": {"group_id": options.group_id, "since": options.since},
+        "filters": {
+            "group_id": (
+                names.ident("group", options.group_id)
+                if names and options.group_id
+                else options.group_id
+            ),
+            "since": options.since,
+        },
         "groups": [
             {
                 "id": g.id,
@@ -115,7 +122,11 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             }
             for g in (public_group(g, names) for g in data.groups.values())
         ],
-        "questionnaires": [to_document(q) for q in data.questionnaires.values()],
+        # one document per content hash (a store may hold one questionnaire under an older-style
+        # key too), stated with the hash a reader recomputes from it
+        "questionnaires": list(
+            {q.content_hash: to_document(q) for q in data.questionnaires.values()}.values()
+        ),
     }
     digest = hashlib.sha256()
     cache = Plans()
@@ -131,6 +142,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         for i, session in enumerate(data.sessions):
             q = data.questionnaires[session.questionnaire_hash]
             per_response, combined = score_record(cache, q, session)
+            session.questionnaire_hash = q.content_hash
             pseudonymize_session(session, names)
             emit(("," if i else "") + canonical(session_json(session, per_response, combined)))
         emit("]")

@@ -5,25 +5,32 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..core.documents import from_document
 from ..core.model import ROLES, Questionnaire
 from ..errors import MagcheckError
 from ..store import Group, check_respondent_code
+from . import fields
 from .bundle import canonical
 from .common import FORMAT_NAME, FORMAT_VERSION
+from .fields import (
+    Invalid,
+    array,
+    ident,
+    is_timestamp,
+    need,
+    obj,
+    printable,
+    shown,
+    text,
+    timestamp,
+)
 from .records import Dataset, ResponseRecord, SessionRecord
+from .schema import check_envelope
 
 MAX_BYTES = 256 * 1024 * 1024
-
-
-_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _TAIL = re.compile(rb',"sha256":"([0-9a-f]{64})"\}\s*$')
@@ -140,60 +147,99 @@ def verify_checksum(doc: dict[str, Any], fast: str | None = None) -> None:
         raise BundleRejected("checksum mismatch: the file was changed or damaged after export")
 
 
-class _Invalid(Exception):
-    pass
+_Invalid = Invalid
+_need = need
 
-
-def _need(cond: bool, where: str, what: str) -> None:
-    if not cond:
-        raise _Invalid(f"{where}: {what}")
+GROUP_FIELDS = ("id", "name", "region", "focus", "created_at")
+SESSION_FIELDS = (
+    "id",
+    "group_id",
+    "date",
+    "language",
+    "questionnaire_id",
+    "questionnaire_version",
+    "questionnaire_hash",
+    "created_at",
+    "closed_at",
+    "scores",
+    "responses",
+)
+RESPONSE_FIELDS = (
+    "id",
+    "role",
+    "respondent_code",
+    "started_at",
+    "completed_at",
+    "answers",
+    "scores",
+)
+SCORE_FIELDS = ("score", "n", "band", "facilitator", "facilitator_n", "member", "member_n", "gap")
+BANDS = ("strong", "developing", "missing", "insufficient")
 
 
 def _text(d: dict[str, Any], key: str, where: str, optional: bool = False) -> Any:
-    value = d.get(key)
-    if value is None and optional:
-        return None
-    _need(isinstance(value, str) and value != "", f"{where}.{key}", "must be text")
-    return value
+    return text(d, key, where, optional)
 
 
 def _id(d: dict[str, Any], key: str, where: str) -> str:
-    value = _text(d, key, where)
-    _need(bool(_ID.match(value)), f"{where}.{key}", "must be a 32-character hex id")
-    return value
+    return ident(d, key, where)
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    _need(isinstance(value, dict), where, "must be an object")
-    return value
+def _obj(value: Any, where: str, allowed: tuple[str, ...] | None = None) -> dict[str, Any]:
+    return obj(value, where, allowed)
 
 
 def _list(value: Any, where: str) -> list[Any]:
-    _need(isinstance(value, list), where, "must be a list")
-    return value
+    return array(value, where)
 
 
 def _questionnaires(doc: dict[str, Any]) -> dict[str, Questionnaire]:
+    """Each questionnaire checked like a questionnaire file, under the hash of its content."""
     out: dict[str, Questionnaire] = {}
     for i, qd in enumerate(_list(doc.get("questionnaires"), "questionnaires")):
         where = f"questionnaires[{i}]"
-        _obj(qd, where)
-        h = _text(qd, "content_hash", where)
-        try:
-            q = from_document(qd, source=f"bundle:{h[:12]}")
-            _need(bool(q.items) and q.scale.min < q.scale.max, where, "has no usable items")
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _Invalid(f"{where}: not a questionnaire document ({exc})") from None
-        out[h] = q
+        q = fields.questionnaire(qd, where)
+        _need(q.content_hash not in out, f"{where}.content_hash", "appears twice in the file")
+        out[q.content_hash] = replace(q, source=f"bundle:{q.content_hash[:12]}")
     return out
+
+
+def _score(value: Any, where: str, low: int = 0) -> None:
+    _need(
+        value is None
+        or (isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= 100),
+        where,
+        f"must be a number from {low} to 100, or null",
+    )
+
+
+def _scores(value: Any, where: str, components: tuple[str, ...], session: bool) -> None:
+    """Scores a reader of the file sees (import recomputes them): of known components, in range."""
+    scores = _obj(value, where)
+    for comp, s in scores.items():
+        cw = f"{where}.{shown(comp)[1:-1]}"
+        _need(comp in components, cw, "is not a component of the questionnaire")
+        if not session:
+            _score(s, cw)
+            continue
+        _obj(s, cw, SCORE_FIELDS)
+        for key in SCORE_FIELDS:
+            _need(key in s, f"{cw}.{key}", "is missing")
+        for key in ("n", "facilitator_n", "member_n"):
+            fields.integer(s, key, cw)
+        _need(s["band"] in BANDS, f"{cw}.band", f"must be one of {', '.join(BANDS)}")
+        for key in ("score", "facilitator", "member"):
+            _score(s[key], f"{cw}.{key}")
+        _score(s["gap"], f"{cw}.gap", low=-100)
 
 
 def _groups(doc: dict[str, Any]) -> dict[str, Group]:
     out: dict[str, Group] = {}
     for i, gd in enumerate(_list(doc.get("groups"), "groups")):
         where = f"groups[{i}]"
-        _obj(gd, where)
+        _obj(gd, where, GROUP_FIELDS)
         gid = _id(gd, "id", where)
+        _need(gid not in out, f"{where}.id", "appears twice in the file")
         name = " ".join(_text(gd, "name", where).split())
         _need(0 < len(name) <= 80, f"{where}.name", "must be 1 to 80 characters")
         out[gid] = Group(
@@ -201,29 +247,43 @@ def _groups(doc: dict[str, Any]) -> dict[str, Group]:
             name,
             _text(gd, "region", where, optional=True),
             _text(gd, "focus", where, optional=True),
-            _text(gd, "created_at", where),
+            timestamp(gd, "created_at", where),
         )
     return out
 
 
 def _session(
-    sd: Any, where: str, groups: dict[str, Group], qs: dict[str, Questionnaire]
+    sd: Any,
+    where: str,
+    groups: dict[str, Group],
+    qs: dict[str, Questionnaire],
+    stamps: set[str] | None = None,
 ) -> SessionRecord:
-    _obj(sd, where)
+    """stamps: answered_at values already found valid (a file's answers share few times)."""
+    stamps = set() if stamps is None else stamps
+    _obj(sd, where, SESSION_FIELDS)
     gid = _id(sd, "group_id", where)
     _need(gid in groups, f"{where}.group_id", "is not among the file's groups")
-    h = _text(sd, "questionnaire_hash", where)
+    h = fields.content_hash(sd, "questionnaire_hash", where)
     _need(h in qs, f"{where}.questionnaire_hash", "is not among the file's questionnaires")
     q = qs[h]
-    date = _text(sd, "date", where)
-    _need(bool(_DATE.match(date)), f"{where}.date", "must be a date like 2026-03-14")
+    date = fields.day(sd, "date", where)
     language = _text(sd, "language", where)
-    _need(language in q.languages, f"{where}.language", f"'{language}' is not in the questionnaire")
+    _need(
+        language in q.languages,
+        f"{where}.language",
+        f"{shown(language)} is not a language of the questionnaire",
+    )
+    _need(
+        sd.get("questionnaire_id") == q.id,
+        f"{where}.questionnaire_id",
+        "is not its questionnaire's",
+    )
     version = sd.get("questionnaire_version")
     _need(
-        sd.get("questionnaire_id") == q.id and version == q.version,
-        where,
-        "questionnaire_id/questionnaire_version do not match its questionnaire",
+        version == q.version and not isinstance(version, bool),
+        f"{where}.questionnaire_version",
+        "is not its questionnaire's",
     )
     session = SessionRecord(
         _id(sd, "id", where),
@@ -233,16 +293,18 @@ def _session(
         q.id,
         q.version,
         h,
-        _text(sd, "created_at", where),
-        _text(sd, "closed_at", where, optional=True),
+        timestamp(sd, "created_at", where),
+        timestamp(sd, "closed_at", where, optional=True),
     )
+    _scores(sd.get("scores"), f"{where}.scores", q.components, session=True)
     items = {it.id for it in q.items}
     lo, hi = q.scale.min, q.scale.max
     for j, rd in enumerate(_list(sd.get("responses"), f"{where}.responses")):
         rw = f"{where}.responses[{j}]"
-        _obj(rd, rw)
+        _obj(rd, rw, RESPONSE_FIELDS)
         role = rd.get("role")
         _need(role in ROLES, f"{rw}.role", f"must be one of {', '.join(ROLES)}")
+        _need("respondent_code" in rd, f"{rw}.respondent_code", "is missing (null when not set)")
         code = rd.get("respondent_code")
         try:
             check_respondent_code(code)
@@ -252,15 +314,20 @@ def _session(
             _id(rd, "id", rw),
             role,
             code,
-            _text(rd, "started_at", rw),
-            _text(rd, "completed_at", rw, optional=True),
+            timestamp(rd, "started_at", rw),
+            timestamp(rd, "completed_at", rw, optional=True),
         )
+        _scores(rd.get("scores"), f"{rw}.scores", q.components, session=False)
         seen: set[str] = set()
         for k, a in enumerate(_list(rd.get("answers"), f"{rw}.answers")):
             aw = f"{rw}.answers[{k}]"
             _need(isinstance(a, list) and len(a) == 3, aw, "must be [item_id, value, answered_at]")
             item, value, answered = a
-            _need(item in items, aw, f"item '{item}' is not in questionnaire {q.id} v{q.version}")
+            _need(
+                item in items,
+                aw,
+                f"item {shown(item)} is not in questionnaire {q.id} v{q.version}",
+            )
             _need(item not in seen, aw, f"item '{item}' is answered twice")
             seen.add(item)
             _need(
@@ -269,7 +336,14 @@ def _session(
                 aw,
                 f"value must be {lo}..{hi} or null",
             )
-            _need(isinstance(answered, str) and answered != "", aw, "answered_at must be text")
+            _need(
+                answered in stamps or is_timestamp(answered),
+                aw,
+                f"answered_at {shown(answered)} is not a time like 2026-03-14T18:30:00+00:00",
+            )
+            if len(stamps) > 4096:
+                stamps.clear()
+            stamps.add(answered)
             response.answers.append((item, value, answered))
         session.responses.append(response)
     return session
@@ -280,22 +354,24 @@ def read_bundle(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
     doc = load_json(path, max_bytes)
     verify_checksum(doc, _file_checksum(path))
     try:
+        check_envelope(doc)
         qs = _questionnaires(doc)
         groups = _groups(doc)
         sessions: list[SessionRecord] = []
         ids: set[str] = set()
+        stamps: set[str] = set()
         for i, sd in enumerate(_list(doc.get("sessions"), "sessions")):
-            s = _session(sd, f"sessions[{i}]", groups, qs)
+            s = _session(sd, f"sessions[{i}]", groups, qs, stamps)
             _need(s.id not in ids, f"sessions[{i}].id", "appears twice in the file")
             ids.add(s.id)
             sessions.append(s)
             doc["sessions"][i] = None  # let the parsed JSON go as records are built
     except _Invalid as exc:
-        raise BundleRejected(f"invalid content: {exc}") from None
+        raise BundleRejected(printable(f"invalid content: {exc}")) from None
     return Bundle(
         path,
-        str(doc.get("device_id", "")),
-        str(doc.get("exported_at", "")),
+        doc["device_id"],
+        doc["exported_at"],
         groups,
         qs,
         sessions,

@@ -107,9 +107,6 @@ def read_store(store: Store, group_id: str | None = None, since: str | None = No
     questionnaires = {
         h: from_document(doc, source=f"store:{h[:12]}") for h, doc in documents.items() if h in used
     }
-    for h, q in questionnaires.items():
-        if not q.content_hash:
-            questionnaires[h] = _with_hash(q, h)
     groups = {g.id: g for g in store.export_groups() if g.id in group_ids or group_id is None}
     return Dataset(
         device_id=store.device_id(),
@@ -124,9 +121,3 @@ def stored_session(store: Store, session_id: str) -> SessionRecord | None:
     if row is None:
         return None
     return next(sessions_from_rows([row], answers))
-
-
-def _with_hash(q: Questionnaire, content_hash: str) -> Questionnaire:
-    from dataclasses import replace
-
-    return replace(q, content_hash=content_hash)
