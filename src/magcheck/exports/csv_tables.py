@@ -7,18 +7,25 @@ Numeric columns are written as plain numbers (never quoted or neutralised), empt
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import Any
 
 from ..core.bulk import Plans
 from ..core.scoring import as_float, band, scored_value
 from ..store import Store
-from .common import ExportOptions, Pseudonyms, owner_only, pseudonymize_session, public_group
+from .common import (
+    FORMULA_STARTS,
+    CsvWriter,
+    ExportOptions,
+    Pseudonyms,
+    neutralise,
+    owner_only,
+    pseudonymize_session,
+    public_group,
+)
 from .records import read_store
 
 SUFFIX = ".csv"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "neutralise", "write"]
 
 SESSION_COLUMNS = [
     "group_id",
@@ -46,13 +53,6 @@ ANSWER_COLUMNS = SESSION_COLUMNS + [
 SCORE_COLUMNS = SESSION_COLUMNS + ["component", "score", "band", "answered", "items"]
 
 
-def neutralise(cell: Any) -> Any:
-    """Text that starts like a formula gets a leading ' so it shows as text; numbers pass."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 def table_paths(path: Path) -> tuple[Path, Path]:
     """--out data.csv (or data) -> data-answers.csv and data-scores.csv beside it."""
     stem = path.name[: -len(SUFFIX)] if path.name.lower().endswith(SUFFIX) else path.name
@@ -69,7 +69,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         owner_only(answers_path, encoding="utf-8-sig") as afh,
         owner_only(scores_path, encoding="utf-8-sig") as sfh,
     ):
-        answers_out, scores_out = csv.writer(afh), csv.writer(sfh)
+        answers_out, scores_out = CsvWriter(afh), CsvWriter(sfh)
         answers_out.writerow(ANSWER_COLUMNS)
         scores_out.writerow(SCORE_COLUMNS)
         for session in data.sessions:
@@ -94,7 +94,6 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     r.respondent_code or "",
                     "true" if r.completed_at else "false",
                 ]
-                lead = [neutralise(c) for c in lead]
                 for item_id, value, answered_at in r.answers:
                     item = items.get(item_id)
                     scored = (
@@ -105,7 +104,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     answers_out.writerow(
                         lead
                         + [
-                            neutralise(item_id),
+                            item_id,
                             item.component if item else "",
                             ("true" if item.reverse else "false") if item else "",
                             "" if value is None else value,

@@ -7,8 +7,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..errors import StoreError
 from .connection import Connection, _store_error
 from .rows import Group
+
+
+class ChangedMeanwhile(StoreError):
+    """Another process added some of the records between the check and the write: check again."""
 
 
 class ExchangeQueries(Connection):
@@ -150,6 +155,16 @@ class ExchangeQueries(Connection):
             found.update(r[0] for r in rows)
         return found
 
+    @staticmethod
+    def _any_of(db: sqlite3.Connection, table: str, column: str, keys: list[str]) -> bool:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT 1"
+            if db.execute(sql, tuple(chunk)).fetchone():
+                return True
+        return False
+
     def group_names(self) -> dict[str, str]:
         """name -> id of every group."""
         return {r[0]: r[1] for r in self._query("SELECT name, id FROM groups")}
@@ -166,8 +181,19 @@ class ExchangeQueries(Connection):
 
         groups: (id, name, region, focus, created_at); questionnaires: (content_hash, id,
         version, document JSON); sessions, responses, answers: their table's columns in order.
+        The caller decided what is new before the write lock was taken: if another process added
+        any of these ids or group names meanwhile, nothing is written and ChangedMeanwhile says so.
         """
         with self.tx() as db:
+            for table, keys in (
+                ("groups", [g[0] for g in groups]),
+                ("sessions", [s[0] for s in sessions]),
+                ("responses", [r[0] for r in responses]),
+            ):
+                if self._any_of(db, table, "id", keys):
+                    raise ChangedMeanwhile(f"store {self.path}: another import added {table}")
+            if self._any_of(db, "groups", "name", [g[1] for g in groups]):
+                raise ChangedMeanwhile(f"store {self.path}: another import added a group name")
             db.executemany(
                 "INSERT INTO groups(id, name, region, focus, created_at) VALUES (?, ?, ?, ?, ?)",
                 groups,
