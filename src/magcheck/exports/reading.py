@@ -90,6 +90,27 @@ def _file_checksum(path: Path) -> str | None:
     return stated if digest.hexdigest() == stated else None
 
 
+def order_key(path: Path) -> tuple[str, str]:
+    """A key that orders files by content: the checksum a magcheck-written bundle states at its
+    end (checked later, when it is read), else the sha256 of the file's bytes; then the path."""
+    try:
+        if not path.is_file():
+            return ("", str(path))
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - 200))
+            tail = _TAIL.search(fh.read())
+            if tail is not None:
+                return (tail.group(1).decode(), str(path))
+            fh.seek(0)
+            digest = hashlib.sha256()
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return (digest.hexdigest(), str(path))
+    except OSError:
+        return ("", str(path))
+
+
 def load_json(path: Path, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
     """The parsed top-level object of a bundle file; BundleRejected with the reason if not."""
     try:
