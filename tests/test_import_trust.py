@@ -263,3 +263,17 @@ def test_a_store_holding_an_older_style_hash_still_exports_and_reimports(
     assert again.returncode == 0 and "0 session(s) imported, 1 skipped" in again.stdout
     elsewhere = run("import", str(out), data_dir=tmp_path / "new")
     assert elsewhere.returncode == 0 and "1 session(s) imported" in elsewhere.stdout
+
+
+def test_a_number_too_long_to_read_is_a_clear_rejection(source: Path, tmp_path: Path) -> None:
+    text = source.read_text("utf-8").replace('"format_version":1', '"format_version":' + "9" * 5000)
+    path = tmp_path / "digits.json"
+    path.write_text(text, "utf-8")
+    fill_store(tmp_path / "b", groups=1, seed=3)
+    before = dump(tmp_path / "b")
+    result = run("import", str(path), data_dir=tmp_path / "b")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{path}: rejected: not JSON a bundle can hold (a number with too many digits)" in (
+        result.stdout
+    )
+    assert dump(tmp_path / "b") == before

@@ -140,6 +140,8 @@ def load_json(path: Path, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise BundleRejected("not JSON a bundle can hold (nested too deeply)") from None
+    except ValueError:  # a number longer than Python converts (sys.get_int_max_str_digits)
+        raise BundleRejected("not JSON a bundle can hold (a number with too many digits)") from None
     del text
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise BundleRejected(f'not a magcheck bundle (no "format": "{FORMAT_NAME}")')
@@ -345,7 +347,7 @@ def _session(
             _need(isinstance(a, list) and len(a) == 3, aw, "must be [item_id, value, answered_at]")
             item, value, answered = a
             _need(
-                item in items,
+                isinstance(item, str) and item in items,
                 aw,
                 f"item {shown(item)} is not in questionnaire {q.id} v{q.version}",
             )
@@ -358,7 +360,7 @@ def _session(
                 f"value must be {lo}..{hi} or null",
             )
             _need(
-                answered in stamps or is_timestamp(answered),
+                isinstance(answered, str) and (answered in stamps or is_timestamp(answered)),
                 aw,
                 f"answered_at {shown(answered)} is not a time like 2026-03-14T18:30:00+00:00",
             )

@@ -27,7 +27,7 @@ def check_respondent_code(code: str | None) -> str | None:
     """A code such as M3 or A-07: it must hold a digit, so it can never be a person's name."""
     if code is None or code == "":
         return None
-    if not _CODE_RE.fullmatch(code):
+    if not isinstance(code, str) or not _CODE_RE.fullmatch(code):
         raise InputError(
             f"respondent code '{code}' is not allowed: use up to 16 letters, digits, '-' or '_', "
             "including at least one digit (e.g. M3), never a person's name"
