@@ -53,7 +53,8 @@ def obj(value: Any, where: str, allowed: Iterable[str] | None = None) -> dict[st
     need(isinstance(value, dict), where, "must be an object")
     if allowed is not None:
         for key in value:
-            need(key in allowed, f"{where}.{shown(key)[1:-1]}", "is not a field of this record")
+            if key not in allowed:
+                raise Invalid(f"{where}.{shown(key)[1:-1]}: is not a field of this record")
     return value  # type: ignore[no-any-return]
 
 
@@ -93,7 +94,8 @@ def day(d: dict[str, Any], key: str, where: str) -> str:
             date.fromisoformat(value)
         except ValueError:
             ok = False
-    need(ok, f"{where}.{key}", f"{shown(value)} is not a date like 2026-03-14")
+    if not ok:
+        raise Invalid(f"{where}.{key}: {shown(value)} is not a date like 2026-03-14")
     return value  # type: ignore[no-any-return]
 
 
@@ -109,12 +111,8 @@ def is_timestamp(value: Any) -> bool:
 
 def timestamp(d: dict[str, Any], key: str, where: str, optional: bool = False) -> Any:
     value = text(d, key, where, optional)
-    if value is not None:
-        need(
-            is_timestamp(value),
-            f"{where}.{key}",
-            f"{shown(value)} is not a time like 2026-03-14T18:30:00+00:00",
-        )
+    if value is not None and not is_timestamp(value):
+        raise Invalid(f"{where}.{key}: {shown(value)} is not a time like 2026-03-14T18:30:00+00:00")
     return value
 
 

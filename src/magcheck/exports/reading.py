@@ -240,8 +240,9 @@ def _scores(value: Any, where: str, components: tuple[str, ...], session: bool) 
     """Scores a reader of the file sees (import recomputes them): of known components, in range."""
     scores = _obj(value, where)
     for comp, s in scores.items():
-        cw = f"{where}.{shown(comp)[1:-1]}"
-        _need(comp in components, cw, "is not a component of the questionnaire")
+        if comp not in components:
+            raise Invalid(f"{where}.{shown(comp)[1:-1]}: is not a component of the questionnaire")
+        cw = f"{where}.{comp}"
         if not session:
             _score(s, cw)
             continue
@@ -292,11 +293,8 @@ def _session(
     q = qs[h]
     date = fields.day(sd, "date", where)
     language = _text(sd, "language", where)
-    _need(
-        language in q.languages,
-        f"{where}.language",
-        f"{shown(language)} is not a language of the questionnaire",
-    )
+    if language not in q.languages:
+        raise Invalid(f"{where}.language: {shown(language)} is not a language of the questionnaire")
     _need(
         sd.get("questionnaire_id") == q.id,
         f"{where}.questionnaire_id",
@@ -342,34 +340,48 @@ def _session(
         )
         _scores(rd.get("scores"), f"{rw}.scores", q.components, session=False)
         seen: set[str] = set()
+        answers = response.answers
         for k, a in enumerate(_list(rd.get("answers"), f"{rw}.answers")):
-            aw = f"{rw}.answers[{k}]"
-            _need(isinstance(a, list) and len(a) == 3, aw, "must be [item_id, value, answered_at]")
+            # one test for the million good answers; the reason is worked out for a bad one
+            if not (
+                type(a) is list
+                and len(a) == 3
+                and type(a[0]) is str
+                and a[0] in items
+                and a[0] not in seen
+                and (a[1] is None or (type(a[1]) is int and lo <= a[1] <= hi))
+                and type(a[2]) is str
+                and (a[2] in stamps or is_timestamp(a[2]))
+            ):
+                _bad_answer(a, f"{rw}.answers[{k}]", q, seen)
             item, value, answered = a
-            _need(
-                isinstance(item, str) and item in items,
-                aw,
-                f"item {shown(item)} is not in questionnaire {q.id} v{q.version}",
-            )
-            _need(item not in seen, aw, f"item '{item}' is answered twice")
             seen.add(item)
-            _need(
-                value is None
-                or (isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi),
-                aw,
-                f"value must be {lo}..{hi} or null",
-            )
-            _need(
-                isinstance(answered, str) and (answered in stamps or is_timestamp(answered)),
-                aw,
-                f"answered_at {shown(answered)} is not a time like 2026-03-14T18:30:00+00:00",
-            )
-            if len(stamps) > 4096:
-                stamps.clear()
-            stamps.add(answered)
-            response.answers.append((item, value, answered))
+            if answered not in stamps:
+                if len(stamps) > 4096:
+                    stamps.clear()
+                stamps.add(answered)
+            answers.append((item, value, answered))
         session.responses.append(response)
     return session
+
+
+def _bad_answer(a: Any, where: str, q: Questionnaire, seen: set[str]) -> None:
+    """Raise the reason this answer is refused."""
+    _need(isinstance(a, list) and len(a) == 3, where, "must be [item_id, value, answered_at]")
+    item, value, answered = a
+    if not (isinstance(item, str) and any(item == it.id for it in q.items)):
+        raise Invalid(f"{where}: item {shown(item)} is not in questionnaire {q.id} v{q.version}")
+    _need(item not in seen, where, f"item '{item}' is answered twice")
+    lo, hi = q.scale.min, q.scale.max
+    _need(
+        value is None
+        or (isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi),
+        where,
+        f"value must be {lo}..{hi} or null",
+    )
+    raise Invalid(
+        f"{where}: answered_at {shown(answered)} is not a time like 2026-03-14T18:30:00+00:00"
+    )
 
 
 def read_bundle(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
