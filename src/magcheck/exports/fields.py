@@ -131,6 +131,39 @@ def boolean(d: dict[str, Any], key: str, where: str) -> bool:
     return d[key]  # type: ignore[no-any-return]
 
 
+SCORE_FIELDS = ("score", "n", "band", "facilitator", "facilitator_n", "member", "member_n", "gap")
+BANDS = ("strong", "developing", "missing", "insufficient")
+
+
+def score_value(value: Any, where: str, low: int = 0) -> None:
+    need(
+        value is None
+        or (isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= 100),
+        where,
+        f"must be a number from {low} to 100, or null",
+    )
+
+
+def scores(value: Any, where: str, components: tuple[str, ...], session: bool) -> None:
+    """Scores a reader of the file sees (import recomputes them): of known components, in range."""
+    for comp, s in obj(value, where).items():
+        if comp not in components:
+            raise Invalid(f"{where}.{shown(comp)[1:-1]}: is not a component of the questionnaire")
+        cw = f"{where}.{comp}"
+        if not session:
+            score_value(s, cw)
+            continue
+        obj(s, cw, SCORE_FIELDS)
+        for key in SCORE_FIELDS:
+            need(key in s, f"{cw}.{key}", "is missing")
+        for key in ("n", "facilitator_n", "member_n"):
+            integer(s, key, cw)
+        need(s["band"] in BANDS, f"{cw}.band", f"must be one of {', '.join(BANDS)}")
+        for key in ("score", "facilitator", "member"):
+            score_value(s[key], f"{cw}.{key}")
+        score_value(s["gap"], f"{cw}.gap", low=-100)
+
+
 def _lined(value: Any) -> Any:
     """JSON as the YAML checker sees it (mappings and lists that know their lines: none here)."""
     if isinstance(value, dict):

@@ -196,8 +196,6 @@ RESPONSE_FIELDS = (
     "answers",
     "scores",
 )
-SCORE_FIELDS = ("score", "n", "band", "facilitator", "facilitator_n", "member", "member_n", "gap")
-BANDS = ("strong", "developing", "missing", "insufficient")
 
 
 def _text(d: dict[str, Any], key: str, where: str, optional: bool = False) -> Any:
@@ -225,36 +223,6 @@ def _questionnaires(doc: dict[str, Any]) -> dict[str, Questionnaire]:
         _need(q.content_hash not in out, f"{where}.content_hash", "appears twice in the file")
         out[q.content_hash] = replace(q, source=f"bundle:{q.content_hash[:12]}")
     return out
-
-
-def _score(value: Any, where: str, low: int = 0) -> None:
-    _need(
-        value is None
-        or (isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= 100),
-        where,
-        f"must be a number from {low} to 100, or null",
-    )
-
-
-def _scores(value: Any, where: str, components: tuple[str, ...], session: bool) -> None:
-    """Scores a reader of the file sees (import recomputes them): of known components, in range."""
-    scores = _obj(value, where)
-    for comp, s in scores.items():
-        if comp not in components:
-            raise Invalid(f"{where}.{shown(comp)[1:-1]}: is not a component of the questionnaire")
-        cw = f"{where}.{comp}"
-        if not session:
-            _score(s, cw)
-            continue
-        _obj(s, cw, SCORE_FIELDS)
-        for key in SCORE_FIELDS:
-            _need(key in s, f"{cw}.{key}", "is missing")
-        for key in ("n", "facilitator_n", "member_n"):
-            fields.integer(s, key, cw)
-        _need(s["band"] in BANDS, f"{cw}.band", f"must be one of {', '.join(BANDS)}")
-        for key in ("score", "facilitator", "member"):
-            _score(s[key], f"{cw}.{key}")
-        _score(s["gap"], f"{cw}.gap", low=-100)
 
 
 def _groups(doc: dict[str, Any]) -> dict[str, Group]:
@@ -317,7 +285,7 @@ def _session(
         timestamp(sd, "created_at", where),
         timestamp(sd, "closed_at", where, optional=True),
     )
-    _scores(sd.get("scores"), f"{where}.scores", q.components, session=True)
+    fields.scores(sd.get("scores"), f"{where}.scores", q.components, session=True)
     items = {it.id for it in q.items}
     lo, hi = q.scale.min, q.scale.max
     for j, rd in enumerate(_list(sd.get("responses"), f"{where}.responses")):
@@ -338,7 +306,7 @@ def _session(
             timestamp(rd, "started_at", rw),
             timestamp(rd, "completed_at", rw, optional=True),
         )
-        _scores(rd.get("scores"), f"{rw}.scores", q.components, session=False)
+        fields.scores(rd.get("scores"), f"{rw}.scores", q.components, session=False)
         seen: set[str] = set()
         answers = response.answers
         for k, a in enumerate(_list(rd.get("answers"), f"{rw}.answers")):
