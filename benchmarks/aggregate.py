@@ -21,8 +21,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from magcheck.core.documents import questionnaire_hash, to_document
 from magcheck.core.model import COMPONENT_IDS, Bands, Item, Questionnaire, Scale
-from magcheck.core.questionnaires import content_hash, to_document
 from magcheck.store import Store, new_id
 
 SESSIONS_PER_GROUP = 4
@@ -48,11 +48,9 @@ def bench_questionnaire() -> Questionnaire:
         items=tuple(items),
         bands=Bands(),
     )
-    doc = to_document(q)
-    doc.pop("content_hash")
     from dataclasses import replace
 
-    return replace(q, content_hash=content_hash(doc))
+    return replace(q, content_hash=questionnaire_hash(q))
 
 
 def generate(directory: Path, groups: int, seed: int = 1) -> int:

@@ -62,7 +62,7 @@ def dump(directory: Path) -> dict[str, list[tuple]]:
     try:
         return {
             table: sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in ("groups", "questionnaires", "sessions", "responses", "answers")
+            for table in ("groups", "checks", "questionnaires", "sessions", "responses", "answers")
         }
     finally:
         db.close()

@@ -66,7 +66,7 @@ def test_bundle_carries_every_documented_field_and_a_valid_checksum(tmp_path: Pa
     schema = json.loads(package_data("bundle.schema.json").read_text("utf-8"))
     assert set(schema["required"]) <= set(doc)
     assert set(doc) <= set(schema["properties"])
-    assert doc["format"] == "magcheck-bundle" and doc["format_version"] == 1
+    assert doc["format"] == "magcheck-bundle" and doc["format_version"] == 2
     assert doc["device_id"] == device
     assert doc["questionnaires"][0]["content_hash"] == doc["sessions"][0]["questionnaire_hash"]
     assert doc["sha256"] == checksum(doc)

@@ -36,7 +36,7 @@ def test_pandas_reads_both_tables_with_correct_types(tmp_path: Path) -> None:
     assert types.is_datetime64_any_dtype(answers["answered_at"])
     assert types.is_float_dtype(scores["score"]) and scores["score"].dropna().between(0, 100).all()
     assert types.is_integer_dtype(scores["answered"]) and types.is_integer_dtype(scores["items"])
-    assert set(scores["band"]) <= {"strong", "developing", "missing", "insufficient"}
+    assert set(scores["band"]) <= {"strong", "developing", "weak", "missing", "insufficient"}
     assert types.is_string_dtype(answers["group"]) and types.is_string_dtype(answers["session_id"])
     assert len(scores) == answers["response_id"].nunique() * 8
 

@@ -43,7 +43,7 @@ def test_fhir_answers_are_codings_inside_component_groups(tmp_path: Path) -> Non
         if e["resource"]["resourceType"] == "QuestionnaireResponse"
     ]
     first = responses[0]
-    assert first["questionnaire"] == "urn:magcheck:questionnaire:member|1"
+    assert first["questionnaire"] == "urn:magcheck:questionnaire:member|2"
     component = first["item"][0]
     assert component["linkId"] in COMPONENT_IDS
     answered = [i for i in component["item"] if "answer" in i]

@@ -40,7 +40,7 @@ def _bad_files(bundle: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
     truncated.write_bytes(raw[: len(raw) // 2])
     not_json = tmp / "notes.json"
     not_json.write_text("Group met on Tuesday, 6 people came.\n", "utf-8")
-    future = _write(tmp / "future.json", _resign({**doc, "format_version": 2}))
+    future = _write(tmp / "future.json", _resign({**doc, "format_version": 3}))
     odd = _write(tmp / "odd.json", _resign({**doc, "format_version": "1"}))
     tampered_doc = json.loads(raw)
     tampered_doc["sessions"][0]["responses"][0]["answers"][0][1] = 5
@@ -57,7 +57,7 @@ def _bad_files(bundle: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
     return {
         "truncated": (truncated, "truncated"),
         "not json": (not_json, "not JSON"),
-        "unknown version": (future, "format version 2 is newer than this magcheck reads (1)"),
+        "unknown version": (future, "format version 3 is newer than this magcheck reads (2)"),
         "odd version": (odd, "unknown format version '1'"),
         "bad checksum": (tampered, "checksum mismatch"),
         "oversized": (big, "over the size limit"),
@@ -156,3 +156,61 @@ def test_cli_import_reports_each_file_and_a_summary(bundle: Path, tmp_path: Path
         "(of 2 file(s))"
     )
     assert "Traceback" not in out.stderr
+
+
+def _one_check_with_non_answers(directory: Path, bundled) -> None:
+    with Store.open(directory) as store:
+        group = store.add_group("Kinds group")
+        fq, mq = bundled["facilitator"], bundled["member"]
+        fac = store.create_session(group, fq, "en", "2026-04-04")
+        r = store.start_response(fac, "facilitator")
+        store.record_answers(r, {**{it.id: 4 for it in fq.items}, "coping_1": "dont_know"})
+        store.complete_response(r)
+        round_ = store.create_session(group, mq, "en", check=store.check_of(fac))
+        r = store.start_response(round_, "member", "M1")
+        store.record_answers(
+            r, {**{it.id: 3 for it in mq.items}, "coping_1": "not_applicable", "trust_1": None}
+        )
+        store.complete_response(r)
+
+
+def test_checks_and_non_answer_kinds_travel_in_a_bundle(tmp_path: Path, bundled) -> None:
+    _one_check_with_non_answers(tmp_path / "a", bundled)
+    with Store.open(tmp_path / "a") as store:
+        [path] = export(store, "bundle", tmp_path / "kinds.json")
+    assert import_files(Store.open(tmp_path / "b"), [path]).imported == 2
+    assert dump(tmp_path / "a") == dump(tmp_path / "b")
+    with Store.open(tmp_path / "b") as store:
+        [check] = store.checks()
+        assert {s.questionnaire_role for s in check.sessions} == {"facilitator", "member"}
+        member_round = check.part("member")
+        assert member_round is not None
+        [response] = store.responses(member_round)
+        assert store.non_answers(response) == {
+            "coping_1": "not_applicable",
+            "trust_1": "prefer_not_to_say",
+        }
+
+
+def test_a_format_1_bundle_still_imports_and_its_sessions_are_linked_into_checks(
+    tmp_path: Path, bundled
+) -> None:
+    _one_check_with_non_answers(tmp_path / "a", bundled)
+    with Store.open(tmp_path / "a") as store:
+        [path] = export(store, "bundle", tmp_path / "v2.json")
+    doc = json.loads(path.read_text("utf-8"))
+    doc["format_version"] = 1
+    for s in doc["sessions"]:
+        del s["check_id"]
+        for r in s["responses"]:
+            r["answers"] = [a[:3] for a in r["answers"]]  # format 1: null, no kind
+    old = _write(tmp_path / "v1.json", _resign(doc))
+    summary = import_files(Store.open(tmp_path / "b"), [old])
+    assert (summary.imported, summary.rejected) == (2, 0)
+    with Store.open(tmp_path / "b") as store:
+        [check] = store.checks()  # the same group and date: one check, as the migration links
+        assert len(check.sessions) == 2
+        member_round = check.part("member")
+        assert member_round is not None
+        [response] = store.responses(member_round)
+        assert set(store.non_answers(response).values()) == {"prefer_not_to_say"}

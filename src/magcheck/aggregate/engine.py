@@ -38,6 +38,8 @@ from .results import (
 )
 from .stats import AlphaSums, Moments, moments
 
+MAX_CONFLICT_NOTES = 20
+
 
 @dataclass
 class Aggregator:
@@ -52,7 +54,11 @@ class Aggregator:
         if self.by is not None and self.by not in BY_KEYS:
             raise ValueError(self.by)
         self._plans = Plans()
-        self._seen: set[str] = set()
+        # session id -> (hash of its content, file it was counted from): a copy that differs
+        # from the counted one is a conflict; the caller feeds files in an order set by their
+        # content (aggregate.sources), so which copy counts never depends on argument order
+        self._seen: dict[str, tuple[int, str | None]] = {}
+        self._conflicts: list[str] = []
         self._responses = self._answers = 0
         self._overall_xs: list[list[float]] = [[] for _ in COMPONENT_IDS]
         self._breakdown: dict[str, list[list[float]]] = {}
@@ -66,11 +72,11 @@ class Aggregator:
     def plan(self, q: Questionnaire) -> ScoredPlan:
         return self._plans.plan(q)
 
-    def add_dataset(self, data: Dataset) -> None:
+    def add_dataset(self, data: Dataset, source: str | None = None) -> None:
         for gid, g in data.groups.items():
             self.groups.setdefault(gid, g)
         for session in data.sessions:
-            self.add_session(session, data.questionnaires[session.questionnaire_hash])
+            self.add_session(session, data.questionnaires[session.questionnaire_hash], source)
 
     def _key(self, group_id: str, date: str, q: Questionnaire) -> str | None:
         if self.by is None:
@@ -85,21 +91,32 @@ class Aggregator:
         value = getattr(g, self.by, None) if g else None
         return value or f"(no {self.by})"
 
-    def _first(self, session_id: str) -> bool:
-        if session_id in self._seen:  # the same session from two files counts once
-            self._duplicates += 1
-            return False
-        self._seen.add(session_id)
-        return True
+    def _first(
+        self, session_id: str, session: SessionRecord | None = None, source: str | None = None
+    ) -> bool:
+        digest = hash(session.content()) if session is not None else 0
+        seen = self._seen.get(session_id)
+        if seen is None:
+            self._seen[session_id] = (digest, source)
+            return True
+        self._duplicates += 1  # the same session from two files counts once
+        if seen[0] != digest:
+            self._conflicts.append(
+                f"session {session_id[:8]} differs between {seen[1]} and {source}; "
+                f"the copy in {seen[1]} is counted"
+            )
+        return False
 
-    def add_session(self, session: SessionRecord, q: Questionnaire) -> None:
-        if not self._first(session.id):
+    def add_session(
+        self, session: SessionRecord, q: Questionnaire, source: str | None = None
+    ) -> None:
+        if not self._first(session.id, session, source):
             return
         plan = self.plan(q)
         rows = []
         for r in session.responses:
             self._answers += len(r.answers)
-            rows.append(plan.entries({item: v for item, v, _ in r.answers}))
+            rows.append(plan.entries({a[0]: a[1] for a in r.answers}))
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(plan.comps)
         for seen, column in zip(plan.seen, columns, strict=True):
             seen.extend(column)
@@ -282,6 +299,16 @@ class Aggregator:
             notes.append(
                 f"{self._duplicates} session(s) appeared in more than one file; counted once"
             )
+        if self._conflicts:
+            notes.append(
+                f"{len(self._conflicts)} session(s) differ between files (conflicts); for each, "
+                "the copy in the file that comes first by checksum is counted"
+            )
+            notes.extend(self._conflicts[:MAX_CONFLICT_NOTES])
+            if len(self._conflicts) > MAX_CONFLICT_NOTES:
+                notes.append(
+                    f"... and {len(self._conflicts) - MAX_CONFLICT_NOTES} more conflict(s)"
+                )
         return Aggregate(
             by=self.by,
             groups=len({gid for gid, _ in self._trends}),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -15,7 +14,7 @@ from rich.text import Text
 from .. import i18n
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
-from ..exports.csv_tables import neutralise
+from ..exports.common import CsvWriter
 from ..text import shown
 from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
 from .results import BENEFIT_BANDS, Aggregate, Trend
@@ -196,7 +195,7 @@ CSV_COLUMNS = [
 def to_csv(agg: Aggregate) -> str:
     """One long table: every statistic a row, numeric columns numeric (see docs)."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = CsvWriter(out)
     w.writerow(CSV_COLUMNS)
 
     def row(
@@ -213,7 +212,7 @@ def to_csv(agg: Aggregate) -> str:
         if m is not None:
             stats = [m.n, m.mean, m.sd, m.low, m.high]
         w.writerow(
-            [section, neutralise(key), comp, ben, day]
+            [section, key, comp, ben, day]
             + ["" if x is None else x for x in stats]
             + ["" if value is None else value]
         )

@@ -16,20 +16,25 @@ from .results import Aggregate
 def aggregate_files(
     paths: list[Path], by: str | None = None, max_bytes: int | None = None
 ) -> Aggregate:
-    """Aggregate bundles; a file that cannot be read is left out and named in the notes."""
-    from ..exports.reading import MAX_BYTES, BundleRejected, read_bundle
+    """Aggregate bundles; a file that cannot be read is left out and named in the notes.
+
+    Files are read in the order of their content's checksum, not as given, so the result (the
+    copy of a session that counts when two files differ, float sums, notes) is the same for any
+    order of the same files; only the files' own sessions are held, one file at a time.
+    """
+    from ..exports.reading import MAX_BYTES, BundleRejected, order_key, read_bundle
 
     if max_bytes is None:
         max_bytes = MAX_BYTES
     agg = Aggregator(by=by)
     used = 0
-    for path in paths:
+    for path in sorted(paths, key=order_key):
         try:
             bundle = read_bundle(path, max_bytes)
         except BundleRejected as exc:
             agg.notes.append(f"{path}: left out: {exc}")
             continue
-        agg.add_dataset(bundle.dataset())
+        agg.add_dataset(bundle.dataset(), str(path))
         used += 1
     if not used:
         raise InputError("no readable bundle among the files given:\n" + "\n".join(agg.notes))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections import Counter
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 from ..errors import Problem
 from ..text import clean_text, problem_in, shown
-from .documents import content_hash
+from .documents import questionnaire_hash
 from .model import COMPONENT_IDS, ROLES, Bands, Item, Questionnaire, Scale
 from .yamlsource import LineDict, LineList
 
@@ -159,34 +159,21 @@ def check(doc: Any, name: str) -> tuple[Questionnaire | None, list[Problem]]:
 
     if c.problems or scale is None or items is None:
         return None, c.problems
-    plain = _plain(doc)
-    plain.pop("description", None)  # wording of the intro does not change what answers mean
-    return (
-        Questionnaire(
-            id=qid,
-            version=version,
-            role=role,
-            languages=tuple(languages),
-            title=title,
-            description=description,
-            scale=scale,
-            items=items,
-            bands=bands,
-            content_hash=content_hash(plain),
-            source=name,
-        ),
-        [],
+    q = Questionnaire(
+        id=qid,
+        version=version,
+        role=role,
+        languages=tuple(languages),
+        title=title,
+        description=description,
+        scale=scale,
+        items=items,
+        bands=bands,
+        source=name,
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", " ".join(value.split()))  # as the texts it keeps
-    return value
+    # The hash of the meaning with every default spelled out, so a store snapshot or a bundle
+    # carrying this questionnaire recomputes exactly this hash from its document.
+    return replace(q, content_hash=questionnaire_hash(q)), []
 
 
 def _check_scale(c: _Checker, doc: LineDict, languages: list[str]) -> Scale | None:

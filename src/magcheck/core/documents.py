@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -17,6 +18,20 @@ def _canonical(q: dict[str, Any]) -> str:
 def content_hash(doc: dict[str, Any]) -> str:
     """sha256 of the questionnaire's meaning, independent of comments, order and layout."""
     return hashlib.sha256(_canonical(doc).encode("utf-8")).hexdigest()
+
+
+def meaning(q: Questionnaire) -> dict[str, Any]:
+    """What the hash covers: the stored document with every default spelled out, without the
+    introduction's wording (editing it does not change what answers mean) and the hash itself."""
+    doc = to_document(q)
+    del doc["description"], doc["content_hash"]
+    return doc
+
+
+def questionnaire_hash(q: Questionnaire) -> str:
+    """The content hash of a questionnaire, however it was read: a YAML file, a store snapshot
+    or a bundle. Computed from the content, never taken from what a document says about itself."""
+    return content_hash(meaning(q))
 
 
 def to_document(q: Questionnaire) -> dict[str, Any]:
@@ -65,9 +80,11 @@ def _num_out(x: Fraction) -> int | float:
 
 
 def from_document(doc: dict[str, Any], source: str = "store") -> Questionnaire:
+    """The questionnaire a stored document holds, its content_hash recomputed from the content
+    (a "content_hash" key in the document is ignored)."""
     scale = doc["scale"]
     bands = doc.get("bands") or {}
-    return Questionnaire(
+    q = Questionnaire(
         id=doc["id"],
         version=int(doc["version"]),
         role=doc["role"],
@@ -97,6 +114,6 @@ def from_document(doc: dict[str, Any], source: str = "store") -> Questionnaire:
             developing=Fraction(str(bands.get("developing", 50))),
             weak=Fraction(str(bands.get("weak", 25))),
         ),
-        content_hash=doc.get("content_hash", ""),
         source=source,
     )
+    return replace(q, content_hash=questionnaire_hash(q))

@@ -78,6 +78,7 @@ def session_json(
         "questionnaire_hash": session.questionnaire_hash,
         "created_at": session.created_at,
         "closed_at": session.closed_at,
+        "check_id": session.check_id,
         "scores": session_scores_json(combined),
         "responses": [
             {
@@ -86,7 +87,7 @@ def session_json(
                 "respondent_code": r.respondent_code,
                 "started_at": r.started_at,
                 "completed_at": r.completed_at,
-                "answers": [list(a) for a in r.answers],
+                "answers": [list(a) if a[1] is None else list(a[:3]) for a in r.answers],
                 "scores": response_scores_json(scores),
             }
             for r, scores in zip(session.responses, per_response, strict=True)
@@ -101,10 +102,17 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
-        "device_id": data.device_id,
+        "device_id": names.ident("device", data.device_id) if names else data.device_id,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "pseudonymized": options.pseudonymize,
-        "filters": {"group_id": options.group_id, "since": options.since},
+        "filters": {
+            "group_id": (
+                names.ident("group", options.group_id)
+                if names and options.group_id
+                else options.group_id
+            ),
+            "since": options.since,
+        },
         "groups": [
             {
                 "id": g.id,
@@ -115,7 +123,11 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             }
             for g in (public_group(g, names) for g in data.groups.values())
         ],
-        "questionnaires": [to_document(q) for q in data.questionnaires.values()],
+        # one document per content hash (a store may hold one questionnaire under an older-style
+        # key too), stated with the hash a reader recomputes from it
+        "questionnaires": list(
+            {q.content_hash: to_document(q) for q in data.questionnaires.values()}.values()
+        ),
     }
     digest = hashlib.sha256()
     cache = Plans()
@@ -131,6 +143,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         for i, session in enumerate(data.sessions):
             q = data.questionnaires[session.questionnaire_hash]
             per_response, combined = score_record(cache, q, session)
+            session.questionnaire_hash = q.content_hash
             pseudonymize_session(session, names)
             emit(("," if i else "") + canonical(session_json(session, per_response, combined)))
         emit("]")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..core.bulk import Plans
 from ..core.model import Questionnaire
@@ -18,8 +20,10 @@ from ..outputs import atomic_output
 from ..store import Group, Store
 from .records import SessionRecord
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMAT_NAME = "magcheck-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 1: no check ids, a null answer is prefer not to say
 SALT_KEY = "pseudonym_salt"
 
 
@@ -39,11 +43,32 @@ def owner_only(path: Path, binary: bool = False, encoding: str = "utf-8") -> Any
     return atomic_output(path, binary=binary, encoding=encoding)
 
 
-class Pseudonyms:
-    """Stable salted codes: the same group or respondent always gets the same code in one store.
+def neutralise(cell: Any) -> Any:
+    """Text that starts like a formula gets a leading ' so it shows as text; numbers pass."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
-    Codes are an HMAC-SHA256 of the group id (or group id + respondent code) under a random salt
-    kept in the store's meta table, so they cannot be reversed or recomputed without the store.
+
+class CsvWriter:
+    """csv.writer for files a spreadsheet opens: every text cell of every row is neutralised,
+    whichever column it is in, so no field from data can become a formula."""
+
+    def __init__(self, fh: IO[str]):
+        self._out = csv.writer(fh)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._out.writerow([neutralise(cell) for cell in row])
+
+
+class Pseudonyms:
+    """Stable salted codes: the same group, respondent, session or response always gets the
+    same code in one store.
+
+    Codes are an HMAC-SHA256 of the group id (or group id + respondent code, or a record's id)
+    under a random salt kept in the store's meta table, so they cannot be reversed or recomputed
+    without the store. Ids are replaced too: a pseudonymised file shares no id with a plain
+    export of the same store, so the two cannot be joined on ids.
     """
 
     def __init__(self, salt: str):
@@ -62,6 +87,10 @@ class Pseudonyms:
         number = int.from_bytes(self._digest(f"respondent:{group_id}:{code}")[:8], "big")
         return f"R{number % 10**12:012d}"
 
+    def ident(self, kind: str, value: str) -> str:
+        """A 32-hex id in place of a group, session, response or device id (still a valid id)."""
+        return hmac.new(self._key, f"{kind}-id:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
     @classmethod
     def for_store(cls, store: Store) -> Pseudonyms:
         return cls(store.meta_once(SALT_KEY, lambda: secrets.token_hex(32)))
@@ -70,14 +99,26 @@ class Pseudonyms:
 def public_group(group: Group, names: Pseudonyms | None) -> Group:
     if names is None:
         return group
-    return Group(group.id, names.group(group.id), group.region, group.focus, group.created_at)
+    return Group(
+        names.ident("group", group.id),
+        names.group(group.id),
+        group.region,
+        group.focus,
+        group.created_at,
+    )
 
 
 def pseudonymize_session(session: SessionRecord, names: Pseudonyms | None) -> SessionRecord:
+    """The session with its ids and respondent codes replaced (in place)."""
     if names is None:
         return session
     for r in session.responses:
         r.respondent_code = names.respondent(session.group_id, r.respondent_code)
+        r.id = names.ident("response", r.id)
+    session.id = names.ident("session", session.id)
+    session.group_id = names.ident("group", session.group_id)
+    if session.check_id is not None:
+        session.check_id = names.ident("check", session.check_id)
     return session
 
 

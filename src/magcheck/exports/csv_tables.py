@@ -7,18 +7,25 @@ Numeric columns are written as plain numbers (never quoted or neutralised), empt
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import Any
 
 from ..core.bulk import Plans
 from ..core.scoring import as_float, band, scored_value
 from ..store import Store
-from .common import ExportOptions, Pseudonyms, owner_only, pseudonymize_session, public_group
+from .common import (
+    FORMULA_STARTS,
+    CsvWriter,
+    ExportOptions,
+    Pseudonyms,
+    neutralise,
+    owner_only,
+    pseudonymize_session,
+    public_group,
+)
 from .records import read_store
 
 SUFFIX = ".csv"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "neutralise", "write"]
 
 SESSION_COLUMNS = [
     "group_id",
@@ -26,6 +33,7 @@ SESSION_COLUMNS = [
     "region",
     "focus",
     "session_id",
+    "check_id",
     "date",
     "questionnaire",
     "questionnaire_version",
@@ -40,17 +48,11 @@ ANSWER_COLUMNS = SESSION_COLUMNS + [
     "component",
     "reverse",
     "raw_value",
+    "non_answer",
     "scored_value",
     "answered_at",
 ]
 SCORE_COLUMNS = SESSION_COLUMNS + ["component", "score", "band", "answered", "items"]
-
-
-def neutralise(cell: Any) -> Any:
-    """Text that starts like a formula gets a leading ' so it shows as text; numbers pass."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def table_paths(path: Path) -> tuple[Path, Path]:
@@ -65,11 +67,12 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     groups = {gid: public_group(g, names) for gid, g in data.groups.items()}
     answers_path, scores_path = table_paths(path)
     cache = Plans()
+    floor = store.privacy_floor()
     with (
         owner_only(answers_path, encoding="utf-8-sig") as afh,
         owner_only(scores_path, encoding="utf-8-sig") as sfh,
     ):
-        answers_out, scores_out = csv.writer(afh), csv.writer(sfh)
+        answers_out, scores_out = CsvWriter(afh), CsvWriter(sfh)
         answers_out.writerow(ANSWER_COLUMNS)
         scores_out.writerow(SCORE_COLUMNS)
         for session in data.sessions:
@@ -78,6 +81,8 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             pseudonymize_session(session, names)
             items = {it.id: it for it in q.items}
             lo, hi = q.scale.min, q.scale.max
+            members = sum(1 for r in session.responses if r.role == "member" and r.answers)
+            under_floor = q.role == "member" and members < floor
             for r in session.responses:
                 lead = [
                     g.id,
@@ -85,6 +90,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     g.region or "",
                     g.focus or "",
                     session.id,
+                    session.check_id or "",
                     session.date,
                     session.questionnaire_id,
                     session.questionnaire_version,
@@ -94,8 +100,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     r.respondent_code or "",
                     "true" if r.completed_at else "false",
                 ]
-                lead = [neutralise(c) for c in lead]
-                for item_id, value, answered_at in r.answers:
+                for item_id, value, answered_at, missing in r.answers:
                     item = items.get(item_id)
                     scored = (
                         ""
@@ -105,14 +110,17 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     answers_out.writerow(
                         lead
                         + [
-                            neutralise(item_id),
+                            item_id,
                             item.component if item else "",
                             ("true" if item.reverse else "false") if item else "",
                             "" if value is None else value,
+                            missing or "",
                             scored,
                             answered_at,
                         ]
                     )
+                if under_floor and r.role == "member":  # the privacy floor: no scores of one or two
+                    continue
                 for comp, s in cache.response(q, r.values()).items():
                     score = as_float(s.score)
                     scores_out.writerow(

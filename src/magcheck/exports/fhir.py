@@ -131,7 +131,9 @@ def response_resource(
 def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     data = read_store(store, options.group_id, options.since)
     names = Pseudonyms.for_store(store) if options.pseudonymize else None
-    group_urls = {gid: _full_url("group", gid) for gid in data.groups}
+    shown = {gid: public_group(g, names) for gid, g in data.groups.items()}
+    # urls derive from the ids shown, so a pseudonymised file holds nothing computed from real ids
+    group_urls = {gid: _full_url("group", g.id) for gid, g in shown.items()}
     q_urls = {h: _full_url("questionnaire", h) for h in data.questionnaires}
     with owner_only(path) as fh:
         fh.write(
@@ -156,28 +158,25 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             )
             first = False
 
-        for gid, g in data.groups.items():
-            shown = public_group(g, names)
+        for gid, g in shown.items():
             entry(
                 group_urls[gid],
                 {
                     "resourceType": "Group",
-                    "id": gid,
-                    "identifier": [{"system": "urn:magcheck:group", "value": gid}],
+                    "id": g.id,
+                    "identifier": [{"system": "urn:magcheck:group", "value": g.id}],
                     "type": "person",
                     "actual": True,
-                    "name": shown.name,
+                    "name": g.name,
                 },
             )
         for h, q in data.questionnaires.items():
             entry(q_urls[h], questionnaire_resource(q))
         for session in data.sessions:
             q = data.questionnaires[session.questionnaire_hash]
+            group_url = group_urls[session.group_id]
             pseudonymize_session(session, names)
             for r in session.responses:
-                entry(
-                    _full_url("response", r.id),
-                    response_resource(q, session, r, group_urls[session.group_id]),
-                )
+                entry(_full_url("response", r.id), response_resource(q, session, r, group_url))
         fh.write("]}\n")
     return [path]

@@ -11,6 +11,7 @@ from typing import Any
 from ..core.documents import to_document
 from ..errors import StoreError
 from ..store import Store
+from ..store.exchange import ChangedMeanwhile
 from ..text import fold, shown
 from .reading import MAX_BYTES, Bundle, BundleRejected, read_bundle
 from .records import SessionRecord, stored_session
@@ -86,8 +87,35 @@ def _describe(session: SessionRecord, other: SessionRecord) -> str:
 
 
 def import_bundle(store: Store, bundle: Bundle) -> FileResult:
-    """Add the bundle's new sessions in one transaction; skip identical ones; report conflicts."""
+    """Add the bundle's new sessions in one transaction; skip identical ones; report conflicts.
+
+    When another process imports some of the same sessions at the same moment, the write finds
+    them and this file is sorted again against what is now stored (skipped, not an error).
+    """
+    for _ in range(5):
+        try:
+            return _import_once(store, bundle)
+        except ChangedMeanwhile:
+            continue
+    return _import_once(store, bundle)
+
+
+def _same(
+    store: Store, stored: SessionRecord, incoming: SessionRecord, hashes: dict[str, str]
+) -> bool:
+    """Same content; a session stored under an older-style questionnaire hash compares by the
+    hash its stored questionnaire has today."""
+    h = stored.questionnaire_hash
+    if h != incoming.questionnaire_hash:
+        if h not in hashes:
+            hashes[h] = store.questionnaire(h).content_hash
+        stored.questionnaire_hash = hashes[h]
+    return stored.content() == incoming.content()
+
+
+def _import_once(store: Store, bundle: Bundle) -> FileResult:
     result = FileResult(bundle.path)
+    hashes: dict[str, str] = {}
     ids = [s.id for s in bundle.sessions]
     present = store.existing_ids("sessions", ids)
     new: list[SessionRecord] = []
@@ -96,7 +124,7 @@ def import_bundle(store: Store, bundle: Bundle) -> FileResult:
             new.append(s)
             continue
         stored = stored_session(store, s.id)
-        if stored is not None and stored.content() == s.content():
+        if stored is not None and _same(store, stored, s, hashes):
             result.skipped += 1
         else:
             result.conflicts.append(_describe(s, stored) if stored else s.id)
@@ -134,8 +162,8 @@ def import_bundle(store: Store, bundle: Bundle) -> FileResult:
     def answers() -> Iterable[tuple[Any, ...]]:
         for s in new:
             for r in s.responses:
-                for item, value, answered in r.answers:
-                    yield (r.id, item, value, answered)
+                for item, value, answered, missing in r.answers:
+                    yield (r.id, item, value, answered, missing)
 
     store.import_rows(groups, questionnaires, [s.row() for s in new], responses, answers())
     result.imported = len(new)

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.documents import from_document
-from ..core.model import Questionnaire
+from ..core.model import PREFER_NOT_TO_SAY, Questionnaire
 from ..store import Group, Store
 
-Answer = tuple[str, int | None, str]  # item id, value (None = missing), answered_at
+# item id, value (None = a non-answer), answered_at, which non-answer (None for a value)
+Answer = tuple[str, int | None, str, str | None]
 
 
 @dataclass(slots=True)
@@ -23,7 +24,7 @@ class ResponseRecord:
     answers: list[Answer] = field(default_factory=list)
 
     def values(self) -> dict[str, int | None]:
-        return {item: value for item, value, _ in self.answers}
+        return {a[0]: a[1] for a in self.answers}
 
     def content(self) -> tuple[Any, ...]:
         return (
@@ -47,6 +48,8 @@ class SessionRecord:
     questionnaire_hash: str
     created_at: str
     closed_at: str | None
+    check_id: str | None = None
+    questionnaire_role: str | None = None
     responses: list[ResponseRecord] = field(default_factory=list)
 
     def row(self) -> tuple[Any, ...]:
@@ -61,6 +64,8 @@ class SessionRecord:
             self.questionnaire_hash,
             self.created_at,
             self.closed_at,
+            self.check_id,
+            self.questionnaire_role,
         )
 
     def content(self) -> tuple[Any, ...]:
@@ -88,12 +93,14 @@ def sessions_from_rows(
         session = SessionRecord(*row)
         current: ResponseRecord | None = None
         while pending is not None and pending[0] == session.id:
-            _, rid, role, code, started, completed, item, value, answered = pending
+            _, rid, role, code, started, completed, item, value, answered, missing = pending
             if current is None or current.id != rid:
                 current = ResponseRecord(rid, role, code, started, completed)
                 session.responses.append(current)
             if item is not None:
-                current.answers.append((item, value, answered))
+                if value is None and missing is None:
+                    missing = PREFER_NOT_TO_SAY  # stored before non-answers had kinds
+                current.answers.append((item, value, answered, missing))
             pending = next(answers, None)
         yield session
 
@@ -107,9 +114,6 @@ def read_store(store: Store, group_id: str | None = None, since: str | None = No
     questionnaires = {
         h: from_document(doc, source=f"store:{h[:12]}") for h, doc in documents.items() if h in used
     }
-    for h, q in questionnaires.items():
-        if not q.content_hash:
-            questionnaires[h] = _with_hash(q, h)
     groups = {g.id: g for g in store.export_groups() if g.id in group_ids or group_id is None}
     return Dataset(
         device_id=store.device_id(),
@@ -124,9 +128,3 @@ def stored_session(store: Store, session_id: str) -> SessionRecord | None:
     if row is None:
         return None
     return next(sessions_from_rows([row], answers))
-
-
-def _with_hash(q: Questionnaire, content_hash: str) -> Questionnaire:
-    from dataclasses import replace
-
-    return replace(q, content_hash=content_hash)

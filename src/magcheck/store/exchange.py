@@ -7,8 +7,20 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..errors import StoreError
 from .connection import Connection, _store_error
 from .rows import Group
+from .schema import link_checks
+
+
+class ChangedMeanwhile(StoreError):
+    """Another process added some of the records between the check and the write: check again."""
+
+
+SESSION_COLUMNS = (
+    "s.id, s.group_id, s.date, s.language, s.questionnaire_id, s.questionnaire_version,"
+    " s.questionnaire_hash, s.created_at, s.closed_at, s.check_id, s.questionnaire_role"
+)
 
 
 class ExchangeQueries(Connection):
@@ -37,12 +49,11 @@ class ExchangeQueries(Connection):
         self, group_id: str | None = None, since: str | None = None
     ) -> list[tuple[Any, ...]]:
         """Sessions as plain tuples (id, group_id, date, language, questionnaire_id,
-        questionnaire_version, questionnaire_hash, created_at, closed_at), oldest first."""
+        questionnaire_version, questionnaire_hash, created_at, closed_at, check_id,
+        questionnaire_role), oldest first."""
         where, params = self._export_where(group_id, since)
         rows = self._query(
-            "SELECT s.id, s.group_id, s.date, s.language, s.questionnaire_id,"
-            " s.questionnaire_version, s.questionnaire_hash, s.created_at, s.closed_at"
-            f" FROM sessions s{where} ORDER BY s.date, s.created_at, s.id",
+            f"SELECT {SESSION_COLUMNS} FROM sessions s{where} ORDER BY s.date, s.created_at, s.id",
             params,
         )
         return [tuple(r) for r in rows]
@@ -51,12 +62,12 @@ class ExchangeQueries(Connection):
         self, group_id: str | None = None, since: str | None = None
     ) -> Iterator[tuple[Any, ...]]:
         """Stream (session_id, response_id, role, respondent_code, started_at, completed_at,
-        item_id, value, answered_at) in the order of export_session_rows; a response with no
-        answers yields one row whose item_id is None."""
+        item_id, value, answered_at, missing) in the order of export_session_rows; a response
+        with no answers yields one row whose item_id is None."""
         where, params = self._export_where(group_id, since)
         sql = (
             "SELECT r.session_id, r.id, r.role, r.respondent_code, r.started_at, r.completed_at,"
-            " a.item_id, a.value, a.answered_at"
+            " a.item_id, a.value, a.answered_at, a.missing"
             " FROM sessions s JOIN responses r ON r.session_id = s.id"
             " LEFT JOIN answers a ON a.response_id = r.id"
             f"{where} ORDER BY s.date, s.created_at, s.id, r.started_at, r.rowid, a.item_id"
@@ -73,15 +84,13 @@ class ExchangeQueries(Connection):
     ) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
         """One stored session in the shapes of export_session_rows and iter_export_answers."""
         rows = self._query(
-            "SELECT id, group_id, date, language, questionnaire_id, questionnaire_version,"
-            " questionnaire_hash, created_at, closed_at FROM sessions WHERE id = ?",
-            (session_id,),
+            f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,)
         )
         if not rows:
             return None, []
         answers = self._query(
             "SELECT r.session_id, r.id, r.role, r.respondent_code, r.started_at, r.completed_at,"
-            " a.item_id, a.value, a.answered_at FROM responses r"
+            " a.item_id, a.value, a.answered_at, a.missing FROM responses r"
             " LEFT JOIN answers a ON a.response_id = r.id WHERE r.session_id = ?"
             " ORDER BY r.started_at, r.rowid, a.item_id",
             (session_id,),
@@ -150,6 +159,16 @@ class ExchangeQueries(Connection):
             found.update(r[0] for r in rows)
         return found
 
+    @staticmethod
+    def _any_of(db: sqlite3.Connection, table: str, column: str, keys: list[str]) -> bool:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT 1"
+            if db.execute(sql, tuple(chunk)).fetchone():
+                return True
+        return False
+
     def group_names(self) -> dict[str, str]:
         """name -> id of every group."""
         return {r[0]: r[1] for r in self._query("SELECT name, id FROM groups")}
@@ -166,8 +185,19 @@ class ExchangeQueries(Connection):
 
         groups: (id, name, region, focus, created_at); questionnaires: (content_hash, id,
         version, document JSON); sessions, responses, answers: their table's columns in order.
+        The caller decided what is new before the write lock was taken: if another process added
+        any of these ids or group names meanwhile, nothing is written and ChangedMeanwhile says so.
         """
         with self.tx() as db:
+            for table, keys in (
+                ("groups", [g[0] for g in groups]),
+                ("sessions", [s[0] for s in sessions]),
+                ("responses", [r[0] for r in responses]),
+            ):
+                if self._any_of(db, table, "id", keys):
+                    raise ChangedMeanwhile(f"store {self.path}: another import added {table}")
+            if self._any_of(db, "groups", "name", [g[1] for g in groups]):
+                raise ChangedMeanwhile(f"store {self.path}: another import added a group name")
             db.executemany(
                 "INSERT INTO groups(id, name, region, focus, created_at) VALUES (?, ?, ?, ?, ?)",
                 groups,
@@ -177,18 +207,26 @@ class ExchangeQueries(Connection):
                 " VALUES (?, ?, ?, ?)",
                 questionnaires,
             )
+            # a check the file names is made here unless it already is (it may hold the other
+            # part); sessions from files without checks are linked as the migration links them
+            db.executemany(
+                "INSERT OR IGNORE INTO checks(id, group_id, date, created_at) VALUES (?, ?, ?, ?)",
+                [(s[9], s[1], s[2], s[7]) for s in sessions if s[9] is not None],
+            )
             db.executemany(
                 "INSERT INTO sessions(id, group_id, date, language, questionnaire_id,"
-                " questionnaire_version, questionnaire_hash, created_at, closed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " questionnaire_version, questionnaire_hash, created_at, closed_at, check_id,"
+                " questionnaire_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 sessions,
             )
+            link_checks(db)
             db.executemany(
                 "INSERT INTO responses(id, session_id, role, respondent_code, started_at,"
                 " completed_at) VALUES (?, ?, ?, ?, ?, ?)",
                 responses,
             )
             db.executemany(
-                "INSERT INTO answers(response_id, item_id, value, answered_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO answers(response_id, item_id, value, answered_at, missing)"
+                " VALUES (?, ?, ?, ?, ?)",
                 answers,
             )

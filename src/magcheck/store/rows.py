@@ -28,6 +28,8 @@ def check_respondent_code(code: str | None) -> str | None:
     """A code such as M3 or A-07: it must hold a digit, so it can never be a person's name."""
     if code is None or code == "":
         return None
+    if not isinstance(code, str):
+        raise InputError("respondent code: must be text such as M3")
     code = clean_name(code, "respondent code")
     if not _CODE_RE.fullmatch(code):  # fullmatch: "M1\n" is not "M1"
         raise InputError(

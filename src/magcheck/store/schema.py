@@ -93,7 +93,7 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
-def _link_checks(db: sqlite3.Connection) -> None:
+def link_checks(db: sqlite3.Connection) -> None:
     """Sessions stored before checks existed: on each group's meeting date, a facilitator
     self-assessment and a member round are linked into one check (in the order they were made);
     any other session gets a check of its own. Answers are untouched."""
@@ -119,8 +119,43 @@ def _link_checks(db: sqlite3.Connection) -> None:
         db.execute("UPDATE sessions SET check_id = ? WHERE id = ?", (check_id, sid))
 
 
+def _rekey_snapshots(db: sqlite3.Connection) -> None:
+    """Snapshots stored under the hash of their YAML's layout get the hash of their meaning
+    (core.documents.questionnaire_hash), the one a bundle's importer recomputes: the same
+    document, the sessions moved with it, nothing else changed."""
+    import json
+    from dataclasses import replace
+
+    from ..core.documents import from_document, questionnaire_hash, to_document
+
+    rows = db.execute("SELECT content_hash, document FROM questionnaires").fetchall()
+    for old, document in rows:
+        try:
+            q = from_document(json.loads(document))
+        except (KeyError, TypeError, ValueError):  # not a document magcheck wrote: left as it is
+            continue
+        new = questionnaire_hash(q)
+        if new == old:
+            continue
+        doc = json.dumps(to_document(replace(q, content_hash=new)), ensure_ascii=False)
+        db.execute(
+            "INSERT OR IGNORE INTO questionnaires(content_hash, id, version, document)"
+            " VALUES (?, ?, ?, ?)",
+            (new, q.id, q.version, doc),
+        )
+        db.execute(
+            "UPDATE sessions SET questionnaire_hash = ? WHERE questionnaire_hash = ?", (new, old)
+        )
+        db.execute("DELETE FROM questionnaires WHERE content_hash = ?", (old,))
+
+
+def _version_3(db: sqlite3.Connection) -> None:
+    _rekey_snapshots(db)
+    link_checks(db)
+
+
 # Steps in Python that run after a version's SQL, in the same transaction.
-AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {3: _link_checks}
+AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {3: _version_3}
 
 
 def apply_migration(db: sqlite3.Connection, version: int) -> None:
