@@ -1,13 +1,17 @@
-"""Dialogs: a message (errors, export path), a yes/no confirmation, a new group, a fatal error."""
+"""Dialogs: a message (errors, export path), a yes/no confirmation, a new group, the question
+screen's help, a fatal error."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from ... import i18n
+from ...core.model import COMPONENT_IDS, Scale
 from ...errors import MagcheckError
 from ...i18n import t
 from ..text import translate_bindings
@@ -144,6 +148,60 @@ class AddGroupDialog(ModalScreen[str | None]):
             self.query_one("#name", Input).focus()
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpDialog(ModalScreen[None]):
+    """The question screen's keys and what each of the eight components means. Deliberately
+    not which component the question on screen belongs to: that would prime the answer."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [
+        Binding("escape,question_mark", "close", "tui.key.close"),
+        Binding("enter", "close", "tui.key.close", show=False),
+    ]
+
+    def __init__(self, scale: Scale, lang: str) -> None:
+        super().__init__()
+        self.scale = scale
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Label(t("tui.question.help_title", self.lang), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="help-body"):
+                yield Static(self.help_text(), id="help-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.dialog.ok", self.lang), id="ok", variant="primary")
+
+    def help_text(self) -> Text:
+        """Plain Text: definitions are data, shown as written."""
+        lang = self.lang
+        text = Text()
+        text.append(t("tui.question.help_keys", lang) + "\n", style="bold")
+        lines = [t("tui.question.help_answer", lang, lo=self.scale.min, hi=self.scale.max)]
+        lines += [t(f"tui.question.key_{kind}", lang) for kind in self.scale.non_answers]
+        lines += [t(f"tui.question.help_{key}", lang) for key in ("back", "forward", "pause")]
+        for line in lines:
+            text.append(f"  {line}\n")
+        text.append("\n" + t("tui.question.help_components", lang) + "\n", style="bold")
+        text.append(t("tui.question.help_components_intro", lang) + "\n")
+        for component in COMPONENT_IDS:
+            text.append("\n" + i18n.name(component, lang), style="bold")
+            text.append("\n" + i18n.definition(component, lang) + "\n")
+        text.rstrip()
+        return text
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#help-body", VerticalScroll).focus()  # arrows and PageDown scroll
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
         self.dismiss(None)
 
 
