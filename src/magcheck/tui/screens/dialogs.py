@@ -1,5 +1,5 @@
-"""Dialogs: a message (errors, export path), a yes/no confirmation, a new group, the question
-screen's help, a fatal error."""
+"""Dialogs: a message (errors, export path), a yes/no confirmation, joining a check, a new
+group, the question screen's help, a fatal error."""
 
 from __future__ import annotations
 
@@ -103,6 +103,44 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class JoinCheckDialog(ModalScreen[bool | None]):
+    """Join the group's open check (True) or start a new one (False); Esc (None) goes back.
+
+    The button that holds the focus is the default, so Enter takes it.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [Binding("escape", "back", "tui.key.back")]
+
+    def __init__(self, question: str, join: str, new: str, join_default: bool, lang: str):
+        super().__init__()
+        self.question = question
+        self.join = join
+        self.new = new
+        self.join_default = join_default
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("tui.new.check_title", self.lang), classes="dialog-title")
+            yield Static(self.question, markup=False, id="check-question")
+            with Vertical(id="check-choices"):
+                yield Button(self.join, id="join", variant="primary")
+                yield Button(self.new, id="new")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#join" if self.join_default else "#new", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "join")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
 
 
 class AddGroupDialog(ModalScreen[str | None]):
