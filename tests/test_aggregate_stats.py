@@ -180,7 +180,9 @@ def test_a_member_round_outweighs_a_self_assessment_held_the_same_day(
         members = store.create_session(group, bundled["member"], "en", "2026-05-05")
         for n in range(1, 5):
             r = store.start_response(members, "member", f"M{n}")
-            store.record_answers(r, {it.id: 5 if it.reverse else 1 for it in bundled["member"].items})
+            store.record_answers(
+                r, {it.id: 5 if it.reverse else 1 for it in bundled["member"].items}
+            )
             store.complete_response(r)
         # the facilitator's self-assessment of the same meeting is entered afterwards, all strong
         fac_q = bundled["facilitator"]

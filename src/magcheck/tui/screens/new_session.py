@@ -141,12 +141,19 @@ class NewSessionScreen(Screen[None]):
             if found[qid].role == want
         ]
         chosen = matching[0] if matching else next((b for b in buttons if b.value), buttons[0])
-        # Set every button explicitly: RadioSet loses track of buttons mounted after it.
+        # Set every button explicitly: this runs while the mode's RadioSet.Changed is handled,
+        # when the buttons' own Changed messages are held back, so the RadioSet never hears of it.
         for button in buttons:
             button.value = button is chosen
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if event.radio_set.id == "mode":
+        if event.radio_set.id == "questionnaire":
+            # The RadioSet switches off only the button it last saw pressed, not the one picked
+            # for the mode above: switch every other one off, so one questionnaire is chosen.
+            for button in event.radio_set.query(RadioButton):
+                if button is not event.pressed:
+                    button.value = False
+        elif event.radio_set.id == "mode":
             self.mode = flow.MODES[event.index]
             self.query_one("#mode-help", Static).update(
                 t(f"tui.mode.{self.mode}_help", self.mapp.lang)
