@@ -98,7 +98,6 @@ def test_installed_magcheck_answers_a_questionnaire_and_shows_the_report(tmp_pat
         first = store.questionnaire(session.questionnaire_hash).items[0].id
         assert store.non_answers(response) == {first: "dont_know"}
     assert response.complete and answers == {**dict.fromkeys(answers, 4), first: None}
-    )
 
 
 def test_a_member_finishing_the_round_sees_the_crisis_text_at_80x24(tmp_path: Path) -> None:
