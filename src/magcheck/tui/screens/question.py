@@ -90,8 +90,7 @@ class QuestionScreen(Screen[None]):
         scale = self.q.scale
         parts = [t("tui.question.keys", self.lang, lo=scale.min, hi=scale.max)]
         parts += [t(f"tui.question.key_{kind}", self.lang) for kind in scale.non_answers]
-        parts.append(t("tui.question.key_help", self.lang))
-        return " · ".join(parts)
+        return " · ".join(parts)  # one line at 80 columns; the footer shows ? Help
 
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
