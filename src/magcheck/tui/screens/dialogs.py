@@ -3,6 +3,8 @@ group, the question screen's help, a fatal error."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -128,8 +130,9 @@ class JoinCheckDialog(ModalScreen[bool | None]):
             yield Label(t("tui.new.check_title", self.lang), classes="dialog-title")
             yield Static(self.question, markup=False, id="check-question")
             with Vertical(id="check-choices"):
-                yield Button(self.join, id="join", variant="primary")
-                yield Button(self.new, id="new")
+                # The default looks like one: primary, and it holds the focus.
+                yield Button(self.join, id="join", variant=_primary_if(self.join_default))
+                yield Button(self.new, id="new", variant=_primary_if(not self.join_default))
 
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
@@ -141,6 +144,10 @@ class JoinCheckDialog(ModalScreen[bool | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _primary_if(default: bool) -> Literal["primary", "default"]:
+    return "primary" if default else "default"
 
 
 class AddGroupDialog(ModalScreen[str | None]):
