@@ -114,7 +114,10 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 r = ResponseRecord(new_id(), draw(st.sampled_from(ROLES)), None, STAMP, STAMP)
                 for it in q.items:
                     if draw(st.integers(0, 9)):  # now and then an item never reached
-                        r.answers.append((it.id, draw(value), STAMP))
+                        v = draw(value)
+                        r.answers.append(
+                            (it.id, v, STAMP, None if v is not None else "prefer_not_to_say")
+                        )
                 session.responses.append(r)
             sessions.append(session)
     return Dataset(
@@ -143,7 +146,7 @@ def write_store(directory: Path, data: Dataset) -> None:
                 for s in sessions
                 for r in s.responses
             ],
-            [(r.id, i, v, t) for s in sessions for r in s.responses for i, v, t in r.answers],
+            [(r.id, *a) for s in sessions for r in s.responses for a in r.answers],
         )
 
 
@@ -188,7 +191,10 @@ def test_session_scores_bands_and_gaps_equal_session_scores(data: st.DataObject)
     session = SessionRecord(new_id(), GROUPS[0].id, "2026-01-01", "en", q.id, 1, "", STAMP, None)
     for role, answers in responses:
         r = ResponseRecord(new_id(), role, None, STAMP, STAMP)
-        r.answers = [(i, v, STAMP) for i, v in answers.items()]
+        r.answers = [
+            (i, v, STAMP, None if v is not None else "prefer_not_to_say")
+            for i, v in answers.items()
+        ]
         session.responses.append(r)
     agg = Aggregator()
     agg.add_session(session, q)
@@ -238,7 +244,10 @@ def test_scores_exactly_on_a_band_edge_land_in_the_band_the_rule_names() -> None
         )
         for values in rows:
             r = ResponseRecord(new_id(), "member", None, STAMP, STAMP)
-            r.answers = [(i, v, STAMP) for i, v in zip(("e1", "e2", "e3"), values, strict=True)]
+            r.answers = [
+                (i, v, STAMP, None if v is not None else "prefer_not_to_say")
+                for i, v in zip(("e1", "e2", "e3"), values, strict=True)
+            ]
             s.responses.append(r)
         sessions.append(s)
         scores = [
@@ -297,7 +306,7 @@ def test_json_trend_points_are_their_dataclass_fields() -> None:
         new_id(), GROUPS[0].id, "2026-01-01", "en", q.id, 1, q.content_hash, STAMP, None
     )
     r = ResponseRecord(new_id(), "member", None, STAMP, STAMP)
-    r.answers = [(it.id, 4, STAMP) for it in q.items]
+    r.answers = [(it.id, 4, STAMP, None) for it in q.items]
     s.responses.append(r)
     result = fast_aggregate(
         Dataset("d", {g.id: g for g in GROUPS}, {q.content_hash: q}, [s]), None

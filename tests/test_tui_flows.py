@@ -40,7 +40,7 @@ async def test_facilitator_self_assessment_reaches_its_report(tmp_path: Path) ->
         await start_session(pilot)
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.q.id == "facilitator"
-        assert "Component:" in screen_text(pilot)  # the facilitator sees what an item measures
+        assert "Component" not in screen_text(pilot)  # naming the component primes the answer
         keys = "453" * 8
         for key in keys:
             await pilot.press(key)
@@ -68,7 +68,7 @@ async def test_member_round_of_three_reaches_report_and_privacy_screen_shows_no_
             await pilot.press("enter")  # the next member starts with one key
             assert isinstance(app.screen, QuestionScreen)
             assert app.screen.response.respondent_code == f"M{member}"
-            assert "Component" not in screen_text(pilot)  # members never see the component
+            assert "Component" not in screen_text(pilot)
             for _ in q.items:
                 await pilot.press(key)
             await pilot.pause()
@@ -80,8 +80,9 @@ async def test_member_round_of_three_reaches_report_and_privacy_screen_shows_no_
             for label in q.scale.labels["en"]:
                 assert label not in shown
             assert "Saved answer" not in shown
-        # A stray key does not end the round: Ctrl+E asks, and Enter on the dialog means "No".
-        await pilot.press("e", "q")
+        # A stray key does not end the round (f no longer lets the facilitator answer inside the
+        # round: that is the check's other part): Ctrl+E asks, and Enter on the dialog means "No".
+        await pilot.press("e", "q", "f")
         assert isinstance(app.screen, HandoverScreen)
         await pilot.press("ctrl+e")
         assert isinstance(app.screen, ConfirmDialog)
@@ -91,7 +92,7 @@ async def test_member_round_of_three_reaches_report_and_privacy_screen_shows_no_
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         text = widget_text(app.screen.query_one("#report", Static))
-        assert "3 (0 facilitator, 3 member, 0 unfinished)" in text
+        assert "Member round · based on 3 people" in text
     session, rows = only_session(data)
     assert session.closed_at is not None
     assert [r.respondent_code for r, _ in rows] == ["M1", "M2", "M3"]
@@ -163,7 +164,7 @@ async def test_prefer_not_to_say_only_where_the_scale_offers_it(tmp_path: Path) 
         await start_session(pilot, mode="round")  # member questionnaire offers it
         await pilot.press("enter")
         choices = app.screen.query_one("#choices")
-        assert "Prefer not to say" in str(choices.get_option("prefer_not").prompt)
+        assert "Prefer not to say" in str(choices.get_option("prefer_not_to_say").prompt)
         await pilot.press("0", "s", "4")
         assert app.screen.index == 3
     with Store.open(data) as store:

@@ -1,4 +1,5 @@
-"""Screenshots of home, question, privacy and report screens, in English and Spanish, at 80x24.
+"""Screenshots of home, question (and its help), privacy, join-a-check and report screens, in
+English and Spanish, at 80x24.
 
 Regenerate after a deliberate change: pytest tests/test_tui_snapshots.py --snapshot-update
 """
@@ -51,10 +52,19 @@ def test_member_question(data: Path, snap_compare) -> None:
 
 
 @pytest.mark.parametrize("data", LANGS, indirect=True)
+def test_question_help(data: Path, snap_compare) -> None:
+    async def to_help(pilot) -> None:
+        await pilot.press("enter", "enter", "question_mark")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(data), terminal_size=SIZE, run_before=to_help)
+
+
+@pytest.mark.parametrize("data", LANGS, indirect=True)
 def test_privacy_screen(data: Path, snap_compare) -> None:
     async def after_a_member(pilot) -> None:
         await pilot.press("enter", "enter")
-        await pilot.press(*"4" * 16)
+        await pilot.press(*"4" * 17)
         await _settle(pilot)
 
     assert snap_compare(make_app(data), terminal_size=SIZE, run_before=after_a_member)
@@ -67,3 +77,17 @@ def test_report(data: Path, snap_compare) -> None:
         await _settle(pilot)
 
     assert snap_compare(make_app(data), terminal_size=SIZE, run_before=open_report)
+
+
+@pytest.mark.parametrize("data", LANGS, indirect=True)
+def test_join_check(data: Path, snap_compare) -> None:
+    async def start_self_assessment(pilot) -> None:
+        # The newest check is the open member round of the demo's last day: Start offers it.
+        await pilot.press("n")
+        await wait_until(pilot, lambda: pilot.app.questionnaires is not None)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "JoinCheckDialog")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(data), terminal_size=SIZE, run_before=start_self_assessment)

@@ -119,8 +119,13 @@ def many_sessions(tmp_path: Path, sessions: int = 2000, groups: int = 40) -> Pat
     return data
 
 
-async def start_session(pilot: Pilot, mode: str = "facilitator", lang: str = "en") -> None:
-    """From home: New session, choose the mode and language, start."""
+async def start_session(
+    pilot: Pilot, mode: str = "facilitator", lang: str = "en", join: bool | None = None
+) -> None:
+    """From home: New session, choose the mode and language, start. When Start asks whether to
+    join the group's open check: its default (join None), join it (True) or a new check (False)."""
+    from magcheck.tui.screens.dialogs import JoinCheckDialog
+
     app = pilot.app
     await pilot.press("n")
     await wait_until(pilot, lambda: app.questionnaires is not None)
@@ -132,3 +137,9 @@ async def start_session(pilot: Pilot, mode: str = "facilitator", lang: str = "en
     await pilot.pause()
     await pilot.press("ctrl+s")
     await pilot.pause()
+    if isinstance(app.screen, JoinCheckDialog):
+        if join is None:
+            await pilot.press("enter")
+        else:
+            await pilot.click("#join" if join else "#new")
+        await pilot.pause()

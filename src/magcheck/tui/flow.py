@@ -12,6 +12,9 @@ from ..core.model import Questionnaire
 from ..store import Response, Session, Store, next_item_index
 
 Mode = Literal["facilitator", "round"]
+# A stored answer as the question screen shows it: a point on the scale, or which non-answer
+# (prefer_not_to_say, dont_know, not_applicable).
+Answer = int | str
 FACILITATOR: Mode = "facilitator"
 ROUND: Mode = "round"
 MODES: tuple[Mode, ...] = (FACILITATOR, ROUND)
@@ -49,7 +52,7 @@ class Next:
     questionnaire: Questionnaire
     response: Response | None = None
     index: int = 0
-    answers: dict[str, int | None] | None = None
+    answers: dict[str, Answer] | None = None
 
 
 def resume(store: Store, session: Session) -> Next:
@@ -60,7 +63,7 @@ def resume(store: Store, session: Session) -> Next:
     unfinished = [r for r in store.responses(session) if not r.complete]
     if unfinished:
         response = unfinished[-1]
-        answers = store.answers(response)
+        answers = answers_with_kinds(store, response)
         index = next_item_index(q, answers)
         if index < len(q.items):
             return Next("answer", mode, q, response, index, answers)
@@ -75,6 +78,12 @@ def resume(store: Store, session: Session) -> Next:
         response = store.start_response(session, role_for(mode))
         return Next("answer", mode, q, response, 0, {})
     return Next("report", mode, q)
+
+
+def answers_with_kinds(store: Store, response: Response) -> dict[str, Answer]:
+    """A response's answers, each non-answer as its kind, so going back shows what was chosen."""
+    given: dict[str, Answer] = {k: v for k, v in store.answers(response).items() if v is not None}
+    return {**store.non_answers(response), **given}
 
 
 def next_member_code(store: Store, session: Session) -> str:

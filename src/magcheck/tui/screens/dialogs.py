@@ -1,13 +1,19 @@
-"""Dialogs: a message (errors, export path), a yes/no confirmation, a new group, a fatal error."""
+"""Dialogs: a message (errors, export path), a yes/no confirmation, joining a check, a new
+group, the question screen's help, a fatal error."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from ... import i18n
+from ...core.model import COMPONENT_IDS, Scale
 from ...errors import MagcheckError
 from ...i18n import t
 from ..literal import literal, literal_lines
@@ -102,6 +108,49 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
+class JoinCheckDialog(ModalScreen[bool | None]):
+    """Join the group's open check (True) or start a new one (False); Esc (None) goes back.
+
+    The button that holds the focus is the default, so Enter takes it.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [Binding("escape", "back", "tui.key.back")]
+
+    def __init__(self, question: str, join: str, new: str, join_default: bool, lang: str):
+        super().__init__()
+        self.question = question
+        self.join = join
+        self.new = new
+        self.join_default = join_default
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("tui.new.check_title", self.lang), classes="dialog-title")
+            yield Static(self.question, markup=False, id="check-question")
+            with Vertical(id="check-choices"):
+                # The default looks like one: primary, and it holds the focus.
+                yield Button(self.join, id="join", variant=_primary_if(self.join_default))
+                yield Button(self.new, id="new", variant=_primary_if(not self.join_default))
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#join" if self.join_default else "#new", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "join")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _primary_if(default: bool) -> Literal["primary", "default"]:
+    return "primary" if default else "default"
+
+
 class AddGroupDialog(ModalScreen[str | None]):
     """Asks for a new group's name; returns it, or None when cancelled."""
 
@@ -145,6 +194,60 @@ class AddGroupDialog(ModalScreen[str | None]):
             self.query_one("#name", Input).focus()
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpDialog(ModalScreen[None]):
+    """The question screen's keys and what each of the eight components means. Deliberately
+    not which component the question on screen belongs to: that would prime the answer."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [
+        Binding("escape,question_mark", "close", "tui.key.close"),
+        Binding("enter", "close", "tui.key.close", show=False),
+    ]
+
+    def __init__(self, scale: Scale, lang: str) -> None:
+        super().__init__()
+        self.scale = scale
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Label(t("tui.question.help_title", self.lang), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="help-body"):
+                yield Static(self.help_text(), id="help-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.dialog.ok", self.lang), id="ok", variant="primary")
+
+    def help_text(self) -> Text:
+        """Plain Text: definitions are data, shown as written."""
+        lang = self.lang
+        text = Text()
+        text.append(t("tui.question.help_keys", lang) + "\n", style="bold")
+        lines = [t("tui.question.help_answer", lang, lo=self.scale.min, hi=self.scale.max)]
+        lines += [t(f"tui.question.key_{kind}", lang) for kind in self.scale.non_answers]
+        lines += [t(f"tui.question.help_{key}", lang) for key in ("back", "forward", "pause")]
+        for line in lines:
+            text.append(f"  {line}\n")
+        text.append("\n" + t("tui.question.help_components", lang) + "\n", style="bold")
+        text.append(t("tui.question.help_components_intro", lang) + "\n")
+        for component in COMPONENT_IDS:
+            text.append("\n" + i18n.name(component, lang), style="bold")
+            text.append("\n" + i18n.definition(component, lang) + "\n")
+        text.rstrip()
+        return text
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.lang)
+        self.query_one("#help-body", VerticalScroll).focus()  # arrows and PageDown scroll
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
         self.dismiss(None)
 
 

@@ -1,4 +1,7 @@
-"""Member round: the privacy screen between members. It shows nothing of anyone's answers."""
+"""Member round: the privacy screen between members. It shows nothing of anyone's answers.
+
+Each member who has just finished also sees where to get help: the device's crisis text.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from ...core.checkscore import PRIVACY_FLOOR
 from ...core.model import Questionnaire
 from ...i18n import t
 from ...store import Session
+from ...text import shown
 from .. import flow
 from ..text import translate_bindings
 
@@ -25,7 +30,6 @@ class HandoverScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter,space", "next_member", "tui.key.next_member"),
-        Binding("f", "facilitator", "tui.key.facilitator_answers"),
         Binding("ctrl+e", "end_round", "tui.key.end_round"),
         Binding("escape", "pause", "tui.key.pause"),
     ]
@@ -47,13 +51,29 @@ class HandoverScreen(Screen[None]):
         with Vertical(id="handover"):
             if self.thanked:
                 yield Static(t("tui.handover.thanks", lang), id="thanks", classes="big")
-                yield Static(t("tui.handover.saved", lang), classes="hint-center")
+                yield Static(
+                    t("tui.handover.saved", lang, n=self._privacy_floor()), classes="hint-center"
+                )
+                yield Static(self._crisis_line(), id="crisis", markup=False)
             yield Static(t("tui.handover.pass", lang), id="pass", classes="big")
             yield Static(t("tui.handover.start_hint", lang), classes="hint-center")
             with Center():
                 yield Button(t("tui.handover.start", lang), id="start", variant="primary")
-            yield Static(t("tui.handover.facilitator_hint", lang), classes="hint-center small")
+            yield Static(t("tui.handover.end_hint", lang), classes="hint-center small")
         yield Footer()
+
+    def _privacy_floor(self) -> int:
+        store = self.mapp.store
+        ok, floor = self.mapp.safely(store.privacy_floor) if store else (False, None)
+        return floor if ok and floor is not None else PRIVACY_FLOOR
+
+    def _crisis_line(self) -> str:
+        """The device's local crisis text (a programme sets it), or where it can be set."""
+        store = self.mapp.store
+        ok, text = self.mapp.safely(store.crisis_text, self.lang) if store else (False, None)
+        if ok and text:
+            return t("report.crisis", self.lang, text=shown(text))
+        return t("report.crisis_unset", self.lang)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
@@ -65,6 +85,7 @@ class HandoverScreen(Screen[None]):
         self.action_next_member()
 
     def _start(self, role: str, code: str | None) -> None:
+        # Only members answer in a round: the facilitator's view is the check's other part.
         from .question import QuestionScreen
 
         store = self.mapp.store
@@ -83,10 +104,6 @@ class HandoverScreen(Screen[None]):
         ok, code = self.mapp.safely(flow.next_member_code, store, self.session)
         if ok:
             self._start("member", code)
-
-    def action_facilitator(self) -> None:
-        # The facilitator answers the same items, so the report can show blind spots.
-        self._start("facilitator", None)
 
     def action_end_round(self) -> None:
         from .dialogs import ConfirmDialog

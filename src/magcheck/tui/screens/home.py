@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import get_current_worker
 
+from ...i18n import t
 from ...store import Group, Session, Store
 from ...text import shown
-from ..text import tr, translate_bindings
+from ..text import translate_bindings
 from ..widgets.footer import KeysFooter
 from ..widgets.rows import RowList
 
@@ -56,7 +57,7 @@ class HomeScreen(Screen[None]):
         self._shown = False
         # Translated before the footer is composed: translating later makes it compose twice.
         translate_bindings(self, self.mapp.lang)
-        self.sub_title = tr("tui.home.title", self.mapp.lang)
+        self.sub_title = t("tui.home.title", self.mapp.lang)
 
     @property
     def mapp(self) -> MagcheckApp:
@@ -102,15 +103,15 @@ class HomeScreen(Screen[None]):
 
     def _fill_titles(self) -> None:
         lang = self.mapp.lang
-        self.sub_title = tr("tui.home.title", lang)
-        self.query_one("#groups", RowList).border_title = tr("tui.home.groups", lang)
+        self.sub_title = t("tui.home.title", lang)
+        self.query_one("#groups", RowList).border_title = t("tui.home.groups", lang)
         if self.query("#filter"):
             from textual.widgets import Input
 
             box = self.query_one("#filter", Input)
-            box.placeholder = tr("tui.home.filter_placeholder", lang)
-            box.border_title = tr("tui.key.filter", lang)
-            box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", lang)
+            box.placeholder = t("tui.home.filter_placeholder", lang)
+            box.border_title = t("tui.key.filter", lang)
+            box.border_subtitle = "Esc: " + t("tui.key.clear_filter", lang)
 
     # -- data --------------------------------------------------------------------------------
 
@@ -172,27 +173,27 @@ class HomeScreen(Screen[None]):
 
         total = f"{len(self.sessions):,}" if self.complete else "…"
         if len(shown) == len(self.sessions):
-            title = tr("tui.home.sessions", lang, n=total)
+            title = t("tui.home.sessions", lang, n=total)
         else:
-            title = tr("tui.home.sessions_filtered", lang, shown=f"{len(shown):,}", n=total)
+            title = t("tui.home.sessions_filtered", lang, shown=f"{len(shown):,}", n=total)
         session_list.border_title = title
         if not self.groups:
-            empty = tr("tui.home.no_groups", lang)
+            empty = t("tui.home.no_groups", lang)
         elif self.filter_text and not groups:
-            empty = tr("tui.home.no_match", lang, text=self.filter_text)
+            empty = t("tui.home.no_match", lang, text=self.filter_text)
         else:
-            empty = tr("tui.home.no_sessions", lang)
+            empty = t("tui.home.no_sessions", lang)
         session_list.set_empty_text(empty)
 
     # -- rows ----------------------------------------------------------------------------------
 
     def _format_group(self, group: Group | None, width: int) -> Text:
-        return Text(_printable(group.name) if group else tr("tui.home.all_groups", self.mapp.lang))
+        return Text(_printable(group.name) if group else t("tui.home.all_groups", self.mapp.lang))
 
     def _columns(self, width: int) -> list[int]:
         """date, group, questionnaire, n, status: the group column takes what width is left."""
         lang = self.mapp.lang
-        status = max(len(tr("tui.status.in_progress", lang)), len(tr("tui.status.complete", lang)))
+        status = max(len(t("tui.status.in_progress", lang)), len(t("tui.status.complete", lang)))
         if self.group_id != ALL_GROUPS:
             return [10, 0, max(width - (10 + 3 + status + 3), 8), 3, status]
         group = max(width - (10 + 11 + 3 + status + 4), 8)
@@ -223,12 +224,12 @@ class HomeScreen(Screen[None]):
     def _format_header(self, width: int) -> Text:
         lang = self.mapp.lang
         keys = ("col_date", "col_group", "col_questionnaire", "col_n", "col_status")
-        return self._row([tr(f"tui.home.{k}", lang) for k in keys], width)
+        return self._row([t(f"tui.home.{k}", lang) for k in keys], width)
 
     def _format_session(self, s: Session, width: int) -> Text:
         status = "in_progress" if s.status == "in progress" else "complete"
         cells = [s.date, s.group_name, s.questionnaire_id, str(s.respondents)]
-        return self._row([*cells, tr(f"tui.status.{status}", self.mapp.lang)], width)
+        return self._row([*cells, t(f"tui.status.{status}", self.mapp.lang)], width)
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -266,11 +267,11 @@ class HomeScreen(Screen[None]):
             return
         box = Input(
             self.filter_text,
-            placeholder=tr("tui.home.filter_placeholder", self.mapp.lang),
+            placeholder=t("tui.home.filter_placeholder", self.mapp.lang),
             id="filter",
         )
-        box.border_title = tr("tui.key.filter", self.mapp.lang)
-        box.border_subtitle = "Esc: " + tr("tui.key.clear_filter", self.mapp.lang)
+        box.border_title = t("tui.key.filter", self.mapp.lang)
+        box.border_subtitle = "Esc: " + t("tui.key.clear_filter", self.mapp.lang)
         self.query_one("#sessions-pane").mount(box, before=0)
         box.focus()
 

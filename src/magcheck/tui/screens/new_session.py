@@ -1,7 +1,13 @@
-"""New session: pick or create a group, a questionnaire, a language and a mode, then start."""
+"""New session: pick or create a group, a questionnaire, a language and a mode, then start.
+
+A session is one part of a check (one meeting's assessment). When the group's newest check still
+lacks the part being started, Start asks whether to join it (the default when it is today's) or
+to start a new check.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -12,8 +18,10 @@ from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet
 
 from ...core.model import LANGUAGES, Questionnaire
 from ...i18n import LANGUAGE_NAMES, t
+from ...store import Check, Group
 from .. import flow
 from ..literal import literal
+from .dialogs import JoinCheckDialog
 
 if TYPE_CHECKING:
     from ..app import MagcheckApp
@@ -106,7 +114,7 @@ class NewSessionScreen(Screen[None]):
         radios = self.query_one("#questionnaire", RadioSet)
         await radios.remove_children()
         await radios.mount_all(
-            RadioButton(
+            RadioButton(  # a title is data: Content shows it as written, never as markup
                 literal(
                     t("tui.new.q_label", lang, title=q.title[q.text_lang(lang)], n=len(q.items))
                 ),
@@ -133,12 +141,19 @@ class NewSessionScreen(Screen[None]):
             if found[qid].role == want
         ]
         chosen = matching[0] if matching else next((b for b in buttons if b.value), buttons[0])
-        # Set every button explicitly: RadioSet loses track of buttons mounted after it.
+        # Set every button explicitly: this runs while the mode's RadioSet.Changed is handled,
+        # when the buttons' own Changed messages are held back, so the RadioSet never hears of it.
         for button in buttons:
             button.value = button is chosen
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if event.radio_set.id == "mode":
+        if event.radio_set.id == "questionnaire":
+            # The RadioSet switches off only the button it last saw pressed, not the one picked
+            # for the mode above: switch every other one off, so one questionnaire is chosen.
+            for button in event.radio_set.query(RadioButton):
+                if button is not event.pressed:
+                    button.value = False
+        elif event.radio_set.id == "mode":
             self.mode = flow.MODES[event.index]
             self.query_one("#mode-help", Static).update(
                 t(f"tui.mode.{self.mode}_help", self.mapp.lang)
@@ -197,7 +212,52 @@ class NewSessionScreen(Screen[None]):
         ok, group = self.mapp.safely(store.group, group_id)
         if not ok or group is None:
             return
-        ok, session = self.mapp.safely(store.create_session, group, q, language)
+        open_check = self._open_check(group, q)
+        if open_check is None:
+            self._start(group, q, language, None)
+            return
+
+        def decided(join: bool | None) -> None:
+            if join is not None:
+                self._start(group, q, language, open_check if join else None)
+
+        done = open_check.sessions[0]
+        status = "complete" if done.status == "complete" else "in_progress"
+        question = t(
+            "tui.new.check_question",
+            lang,
+            group=group.name,
+            date=open_check.date,
+            part=t(f"tui.new.part_{done.questionnaire_role}_{status}", lang),
+        )
+        self.app.push_screen(
+            JoinCheckDialog(
+                question,
+                t("tui.new.join_check", lang, date=open_check.date),
+                t("tui.new.new_check", lang),
+                join_default=open_check.date == date.today().isoformat(),
+                lang=lang,
+            ),
+            decided,
+        )
+
+    def _open_check(self, group: Group, q: Questionnaire) -> Check | None:
+        """The group's newest check when it still lacks the part q answers (its role)."""
+        store = self.mapp.store
+        ok, checks = self.mapp.safely(store.checks, group) if store else (False, None)
+        newest = checks[0] if ok and checks else None
+        if newest is None or newest.part(q.role) is not None or not newest.sessions:
+            return None
+        # Only the two parts this screen can name: a self-assessment and a member round.
+        if any(s.questionnaire_role not in ("facilitator", "member") for s in newest.sessions):
+            return None
+        return newest
+
+    def _start(self, group: Group, q: Questionnaire, language: str, check: Check | None) -> None:
+        store = self.mapp.store
+        if store is None:
+            return
+        ok, session = self.mapp.safely(store.create_session, group, q, language, None, check)
         if not ok or session is None:
             return
         self.mapp.safely(flow.remember_mode, store, session, self.mode)

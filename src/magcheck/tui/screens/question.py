@@ -1,5 +1,7 @@
-"""One item per screen: keys 1-5 answer and move on, 0/s prefer not to say, Left goes back.
+"""One item per screen: keys 1-5 answer and move on; 0/s, d and n give the non-answers the
+scale offers; Left goes back; ? shows the keys and what the components mean.
 
+The screen never says which component a question belongs to: naming it primes the answer.
 Every answer is committed to the store before the next item is shown.
 """
 
@@ -14,8 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
-from ... import i18n
-from ...core.model import Questionnaire
+from ...core.model import DONT_KNOW, NOT_APPLICABLE, PREFER_NOT_TO_SAY, Questionnaire
 from ...i18n import t
 from ...store import Response, Session
 from ...text import shown
@@ -24,6 +25,14 @@ from ..literal import literal
 from ..text import translate_bindings
 from ..widgets.progress import ItemProgress
 from ..widgets.scale import ScaleChoices, option_value
+
+# Typed keys for the non-answers (core.answering.NON_ANSWER_KEYS, and s for "skip").
+NON_ANSWER_TYPED = {
+    "0": PREFER_NOT_TO_SAY,
+    "s": PREFER_NOT_TO_SAY,
+    "d": DONT_KNOW,
+    "n": NOT_APPLICABLE,
+}
 
 if TYPE_CHECKING:
     from ..app import MagcheckApp
@@ -36,6 +45,7 @@ class QuestionScreen(Screen[None]):
         Binding("left,backspace", "back", "tui.key.back_item"),
         Binding("right", "forward", "tui.key.forward_item", show=False),
         Binding("escape", "pause", "tui.key.pause"),
+        Binding("question_mark", "help", "tui.key.help", key_display="?"),
     ]
 
     def __init__(
@@ -45,7 +55,7 @@ class QuestionScreen(Screen[None]):
         response: Response,
         mode: flow.Mode,
         index: int = 0,
-        answers: dict[str, int | None] | None = None,
+        answers: dict[str, flow.Answer] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -53,9 +63,8 @@ class QuestionScreen(Screen[None]):
         self.response = response
         self.mode = mode
         self.index = index
-        self.answers: dict[str, int | None] = dict(answers or {})
+        self.answers: dict[str, flow.Answer] = dict(answers or {})
         self.lang = questionnaire.text_lang(session.language)
-        self.show_component = response.role != "member"  # members never see what an item measures
 
     @property
     def mapp(self) -> MagcheckApp:
@@ -70,22 +79,24 @@ class QuestionScreen(Screen[None]):
         yield Header()
         with Vertical(id="question"):
             yield ItemProgress(len(self.q.items), id="progress")
-            yield Static("", id="component", classes="hint")
             yield Static("", id="item-text", markup=False)
-            yield ScaleChoices(self.q.scale, lang, t("tui.question.prefer_not", lang), id="choices")
-            yield Static("", id="saved", classes="hint")
-            hint = (
-                "tui.question.keys_pnts" if self.q.scale.prefer_not_to_say else "tui.question.keys"
-            )
-            yield Static(
-                t(hint, lang, lo=self.q.scale.min, hi=self.q.scale.max), id="keys", classes="hint"
-            )
+            yield ScaleChoices(self.q.scale, lang, self.non_answer_labels(), id="choices")
+            yield Static("", id="saved", classes="hint", markup=False)
+            yield Static(self.keys_hint(), id="keys", classes="hint", markup=False)
         yield Footer()
+
+    def non_answer_labels(self) -> dict[str, str]:
+        return {kind: t(f"tui.question.{kind}", self.lang) for kind in self.q.scale.non_answers}
+
+    def keys_hint(self) -> str:
+        scale = self.q.scale
+        parts = [t("tui.question.keys", self.lang, lo=scale.min, hi=scale.max)]
+        parts += [t(f"tui.question.key_{kind}", self.lang) for kind in scale.non_answers]
+        return " · ".join(parts)  # one line at 80 columns; the footer shows ? Help
 
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
         self.sub_title = shown(self.q.title[self.lang])  # the header shows it literally
-        self.query_one("#component", Static).display = self.show_component
         self.show_item()
         self.query_one("#choices", ScaleChoices).focus()
 
@@ -93,24 +104,16 @@ class QuestionScreen(Screen[None]):
         """Update the widgets in place (no recompose): this is the hot path between answers."""
         item = self.q.items[self.index]
         self.query_one("#progress", ItemProgress).show(self.index + 1, len(self.answers))
-        if self.show_component:
-            self.query_one("#component", Static).update(
-                t(
-                    "tui.question.component",
-                    self.lang,
-                    component=i18n.name(item.component, self.lang),
-                )
-            )
         self.query_one("#item-text", Static).update(literal(item.text[self.lang]))
         answered = item.id in self.answers
         value = self.answers.get(item.id)
         self.query_one("#choices", ScaleChoices).show_saved(value, answered)
         saved = self.query_one("#saved", Static)
-        if answered:
+        if value is not None:
             answer = (
-                t("tui.question.prefer_not", self.lang)
-                if value is None
-                else (f"{value}  {self.q.scale.label(value, self.lang)}")
+                t(f"tui.question.{value}", self.lang)
+                if isinstance(value, str)
+                else f"{value}  {self.q.scale.label(value, self.lang)}"
             )
             saved.update(literal(t("tui.question.saved", self.lang, answer=answer)))
         else:
@@ -119,23 +122,26 @@ class QuestionScreen(Screen[None]):
     # -- answering ---------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        key = event.character or ""
+        key = (event.character or "").lower()
         if len(key) == 1 and key.isdigit() and int(key) in self.q.scale.points:
             event.stop()
             self.answer(int(key))
-        elif key in ("0", "s", "S"):
+        elif key in NON_ANSWER_TYPED:
             event.stop()
-            if self.q.scale.prefer_not_to_say:
-                self.answer(None)
+            kind = NON_ANSWER_TYPED[key]
+            if kind in self.q.scale.non_answers:
+                self.answer(kind)
             else:
-                self.notify(t("tui.question.no_prefer_not", self.lang), timeout=3)
+                label = t(f"tui.question.{kind}", self.lang)
+                self.notify(t("tui.question.not_offered", self.lang, answer=label), timeout=3)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
             self.answer(option_value(event.option.id))
 
-    def answer(self, value: int | None) -> None:
+    def answer(self, value: flow.Answer) -> None:
+        """Store a point on the scale or a non-answer's kind, then show the next item."""
         store = self.mapp.store
         if store is None or self.index >= len(self.q.items):
             return
@@ -174,6 +180,11 @@ class QuestionScreen(Screen[None]):
         if self.item_id in self.answers and self.index + 1 < len(self.q.items):
             self.index += 1
             self.show_item()
+
+    def action_help(self) -> None:
+        from .dialogs import HelpDialog
+
+        self.app.push_screen(HelpDialog(self.q.scale, self.lang))
 
     def action_pause(self) -> None:
         from .dialogs import ConfirmDialog
