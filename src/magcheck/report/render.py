@@ -92,7 +92,7 @@ def benefits_note(rep: CheckReport) -> str:
 
 
 def floor_line(part: Part, floor: int, lang: str) -> str:
-    return t("report.below_floor", lang, people=people(part.people, lang), floor=floor)
+    return t("report.below_floor", lang, n=part.people, floor=floor)
 
 
 def non_answer_line(part: Part, lang: str) -> str:
@@ -128,8 +128,10 @@ def benefit_line(links: tuple[tuple[str, str, str | None], ...], lang: str) -> s
                 "report.benefit_link",
                 lang,
                 component=i18n.name(comp, lang),
-                band=i18n.band_word(band, lang) if band else t("report.not_scored", lang),
+                band=i18n.band_word(band, lang),
             )
+            if band
+            else i18n.name(comp, lang)  # not scored here: the link alone
             for comp, kind, band in links
             if kind == how
         ]
