@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.bulk import CodeLayout
 from ..core.documents import from_document
@@ -12,9 +14,15 @@ from ..store import Store
 from .engine import Aggregator
 from .results import Aggregate
 
+if TYPE_CHECKING:
+    from ..exports.reading import Bundle
+
 
 def aggregate_files(
-    paths: list[Path], by: str | None = None, max_bytes: int | None = None
+    paths: list[Path],
+    by: str | None = None,
+    max_bytes: int | None = None,
+    read: Callable[[Path, int], Bundle] | None = None,
 ) -> Aggregate:
     """Aggregate bundles; a file that cannot be read is left out and named in the notes.
 
@@ -30,7 +38,7 @@ def aggregate_files(
     used = 0
     for path in sorted(paths, key=order_key):
         try:
-            bundle = read_bundle(path, max_bytes)
+            bundle = (read or read_bundle)(path, max_bytes)
         except BundleRejected as exc:
             agg.notes.append(f"{path}: left out: {exc}")
             continue

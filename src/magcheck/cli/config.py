@@ -7,7 +7,7 @@ from typing import Any
 
 from .common import add_command, console, help_of, make_table, open_store
 
-SETTINGS = ("crisis-text", "privacy-floor")
+SETTINGS = ("crisis-text", "privacy-floor", "require-encryption")
 
 
 def cmd_config_set(args: argparse.Namespace) -> int:
@@ -17,6 +17,16 @@ def cmd_config_set(args: argparse.Namespace) -> int:
         if args.name == "crisis-text":
             store.set_crisis_text(args.value, args.lang)
             print(f"Crisis text ({args.lang}) set: it appears on every report in that language.")
+        elif args.name == "require-encryption":
+            if args.value not in ("on", "off"):
+                raise InputError(f"require-encryption: '{args.value}' is not on or off")
+            store.set_require_encryption(args.value == "on")
+            print(
+                "Exports must now be encrypted (--encrypt-to KEY or --encrypt; --unencrypted "
+                "overrides)."
+                if args.value == "on"
+                else "Exports may be written in clear again."
+            )
         else:
             try:
                 value = int(args.value)
@@ -32,6 +42,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         rows = [("privacy-floor", "", str(store.privacy_floor()))]
+        rows += [("require-encryption", "", "on" if store.require_encryption() else "off")]
         rows += [
             ("crisis-text", lang, store.crisis_text(lang) or "(not set)") for lang in LANGUAGES
         ]
@@ -47,7 +58,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "config",
         help_of(lambda: cp),
-        "show and change this device's settings: crisis text, privacy floor",
+        "show and change this device's settings: crisis text, privacy floor, require-encryption",
         'magcheck config set crisis-text "Línea 106, las 24 horas" --lang es',
         common,
     )
@@ -57,7 +68,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "set",
         cmd_config_set,
         "set the local crisis text (per language, shown on every report and at the end of a "
-        "member round) or raise the privacy floor (member results from N people; at least 3)",
+        "member round), raise the privacy floor (member results from N people; at least 3) or "
+        "require encrypted exports (require-encryption on|off)",
         'magcheck config set crisis-text "Call 988, day or night" --lang en',
         common,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..text import json_shown, shown, shown_lines
 from .common import add_command, console, open_store
+from .keys import add_identity_options
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -19,9 +20,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = (
             Path(args.out)
             if args.out
-            else default_path(data_dir(getattr(args, "data_dir", None)), args.format)
+            else default_path(
+                data_dir(getattr(args, "data_dir", None)),
+                args.format,
+                bool(args.encrypt_to or args.encrypt),
+            )
         )
-        written = export(store, args.format, out, args.group, args.since, args.pseudonymize)
+        written = export(
+            store,
+            args.format,
+            out,
+            args.group,
+            args.since,
+            args.pseudonymize,
+            args.encrypt_to or (),
+            args.encrypt,
+            args.unencrypted,
+        )
     for path in written:
         print(f"Wrote {shown(path)}")
     return 0
@@ -32,8 +47,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .progress import file_progress
 
     paths = [Path(p) for p in args.files]
+    read = _reader(args)
     with open_store(args, writes=True) as store, file_progress(len(paths), "importing") as progress:
-        summary = import_files(store, paths, int(args.max_size * 1024 * 1024), progress)
+        summary = import_files(store, paths, int(args.max_size * 1024 * 1024), progress, read)
     for f in summary.files:
         where = shown(f.path)
         if f.rejected:
@@ -48,6 +64,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if summary.rejected or summary.conflicts else 0
 
 
+def _reader(args: argparse.Namespace) -> Any:
+    """read_bundle, or with --identity one that opens .age files too (keys loaded once)."""
+    from ..exports.reading import read_bundle
+
+    if not args.identity:
+        return read_bundle
+    from ..exports.crypto import bundle_reader
+    from .keys import identities_from
+
+    return bundle_reader(identities_from(args))
+
+
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from ..aggregate.sources import aggregate_files, aggregate_store
     from ..outputs import check_target, write_text
@@ -59,7 +87,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     if args.files:
         sources = list(args.files)
         result = aggregate_files(
-            [Path(p) for p in args.files], args.by, int(args.max_size * 1024 * 1024)
+            [Path(p) for p in args.files], args.by, int(args.max_size * 1024 * 1024), _reader(args)
         )
     else:
         with open_store(args) as store:
@@ -107,8 +135,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "export",
         cmd_export,
-        "export sessions for an evaluator: bundle (JSON), csv (two tables) or fhir (R4)",
-        "magcheck export --format bundle --out tuesday.json --pseudonymize",
+        "export sessions for an evaluator: bundle (JSON), csv (two tables) or fhir (R4), "
+        "optionally encrypted to the evaluator's public key",
+        "magcheck export --format bundle --out tuesday.json --pseudonymize --encrypt-to national",
         common,
     )
     p.add_argument("--format", choices=["bundle", "csv", "fhir"], default="bundle")
@@ -125,16 +154,32 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace group names and respondent codes with stable salted codes",
     )
+    p.add_argument(
+        "--encrypt-to",
+        action="append",
+        metavar="KEY",
+        help="encrypt (age, NAME.age) to this public key: an age1… key, a .pub file or a "
+        "stored recipient's name; repeat it for a backup key",
+    )
+    p.add_argument(
+        "--encrypt", action="store_true", help="encrypt to every stored recipient (keys list)"
+    )
+    p.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help="write in clear although this device requires encryption (config require-encryption)",
+    )
 
     p = add_command(
         sub,
         "import",
         cmd_import,
         "import bundles from other devices; sessions already here are skipped, never overwritten",
-        "magcheck import exports/*.json",
+        "magcheck import exports/*.json.age --identity evaluator.key",
         common,
     )
     p.add_argument("files", nargs="+", metavar="FILE")
+    add_identity_options(p)
     p.add_argument(
         "--max-size", type=float, default=256, metavar="MB", help="largest file accepted (256)"
     )
@@ -148,6 +193,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         common,
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="bundles (default: the local store)")
+    add_identity_options(p)
     p.add_argument("--by", choices=["group", "questionnaire", "month", "region", "focus"])
     p.add_argument("--format", choices=["table", "csv", "json", "html"], default="table")
     p.add_argument("--out", metavar="PATH", help="write here instead of printing")

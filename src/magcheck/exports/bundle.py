@@ -131,7 +131,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     }
     digest = hashlib.sha256()
     cache = Plans()
-    with owner_only(path, binary=True) as fh:
+    with owner_only(path, binary=True, recipients=options.recipients) as fh:
 
         def emit(text: str) -> None:
             chunk = text.encode("utf-8")

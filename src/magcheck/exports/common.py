@@ -32,14 +32,22 @@ class ExportOptions:
     group_id: str | None = None
     since: str | None = None
     pseudonymize: bool = False
+    recipients: tuple[str, ...] = ()  # age public keys: the files are written encrypted (.age)
 
 
-def owner_only(path: Path, binary: bool = False, encoding: str = "utf-8") -> Any:
-    """Write a file readable by its owner only (0o600), whole or not at all.
+def owner_only(
+    path: Path, binary: bool = False, encoding: str = "utf-8", recipients: tuple[str, ...] = ()
+) -> Any:
+    """Write a file readable by its owner only (0o600), whole or not at all; with recipients,
+    path + ".age" encrypted to them while it is written (exports.crypto).
 
     The rules (never a store's files, a device or a folder; temporary file, fsync, rename) are
     those of magcheck.outputs, the one place every output is written through.
     """
+    if recipients:
+        from .crypto import encrypted_output
+
+        return encrypted_output(path, list(recipients), binary=binary, encoding=encoding)
     return atomic_output(path, binary=binary, encoding=encoding)
 
 

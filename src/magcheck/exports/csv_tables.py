@@ -69,8 +69,8 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     cache = Plans()
     floor = store.privacy_floor()
     with (
-        owner_only(answers_path, encoding="utf-8-sig") as afh,
-        owner_only(scores_path, encoding="utf-8-sig") as sfh,
+        owner_only(answers_path, encoding="utf-8-sig", recipients=options.recipients) as afh,
+        owner_only(scores_path, encoding="utf-8-sig", recipients=options.recipients) as sfh,
     ):
         answers_out, scores_out = CsvWriter(afh), CsvWriter(sfh)
         answers_out.writerow(ANSWER_COLUMNS)

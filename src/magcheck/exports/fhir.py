@@ -135,7 +135,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     # urls derive from the ids shown, so a pseudonymised file holds nothing computed from real ids
     group_urls = {gid: _full_url("group", g.id) for gid, g in shown.items()}
     q_urls = {h: _full_url("questionnaire", h) for h in data.questionnaires}
-    with owner_only(path) as fh:
+    with owner_only(path, recipients=options.recipients) as fh:
         fh.write(
             json.dumps(
                 {

@@ -178,14 +178,17 @@ def import_files(
     paths: list[Path],
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
+    read: Callable[[Path, int], Bundle] = read_bundle,
 ) -> ImportSummary:
-    """Import each file on its own: a rejected file changes nothing and the others still go in."""
+    """Import each file on its own: a rejected file changes nothing and the others still go in.
+
+    read: how a file becomes a checked bundle (exports.crypto.bundle_reader opens .age files)."""
     results: list[FileResult] = []
     for path in paths:
         try:
             if progress:
                 progress(path, "checking")
-            bundle = read_bundle(path, max_bytes)
+            bundle = read(path, max_bytes)
             if progress:
                 progress(path, "importing")
             results.append(import_bundle(store, bundle))

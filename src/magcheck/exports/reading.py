@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ from .schema import check_envelope
 MAX_BYTES = 256 * 1024 * 1024
 
 
+AGE_HEADERS = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
 _TAIL = re.compile(rb',"sha256":"([0-9a-f]{64})"\}\s*$')
 
 
@@ -63,14 +65,15 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def _file_checksum(path: Path) -> str | None:
+def _file_checksum(path: Path, data: bytes | None = None) -> str | None:
     """The sha256 a bundle written by magcheck states, if its bytes before it hash to it.
 
     magcheck writes the canonical form with "sha256" last, so the bytes before that member plus
     the closing brace are exactly what was hashed: checked by streaming, without a second copy.
+    `data`: the file's bytes when they are already in memory (a decrypted bundle).
     """
-    size = path.stat().st_size
-    with path.open("rb") as fh:
+    size = path.stat().st_size if data is None else len(data)
+    with path.open("rb") if data is None else io.BytesIO(data) as fh:
         head = fh.read(3)
         start = 3 if head == b"\xef\xbb\xbf" else 0
         fh.seek(max(0, size - 200))
@@ -113,15 +116,20 @@ def order_key(path: Path) -> tuple[str, str]:
         return ("", str(path))
 
 
-def load_json(path: Path, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
-    """The parsed top-level object of a bundle file; BundleRejected with the reason if not."""
+def load_json(path: Path, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> dict[str, Any]:
+    """The parsed top-level object of a bundle file (or of its bytes, `data`, already read and
+    decrypted in memory); BundleRejected with the reason if not."""
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
         if size > max_bytes:
             raise BundleRejected(
                 f"over the size limit ({_mb(size)} > {_mb(max_bytes)}; raise it with --max-size)"
             )
-        text = read_regular(path, max_bytes).decode("utf-8-sig")  # never a FIFO or /dev/zero
+        raw = read_regular(path, max_bytes) if data is None else data  # never a FIFO, /dev/zero
+        if raw[:64].lstrip(b"\xef\xbb\xbf").startswith(AGE_HEADERS):
+            raise BundleRejected("encrypted (age): give --identity KEYFILE to open it")
+        text = raw.decode("utf-8-sig")
+        del raw
     except UnicodeDecodeError:
         raise BundleRejected("not JSON (not UTF-8 text)") from None
     except FileRefused as exc:
@@ -383,10 +391,12 @@ def _bad_answer(a: Any, where: str, q: Questionnaire, seen: set[str]) -> None:
     )
 
 
-def read_bundle(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
-    """A checked bundle, or BundleRejected with a one-line reason."""
-    doc = load_json(path, max_bytes)
-    verify_checksum(doc, _file_checksum(path))
+def read_bundle(path: Path, max_bytes: int = MAX_BYTES, data: bytes | None = None) -> Bundle:
+    """A checked bundle, or BundleRejected with a one-line reason; `data`: its bytes when they
+    are in memory already (exports.crypto decrypts there), checked exactly like a file's."""
+    doc = load_json(path, max_bytes, data)
+    verify_checksum(doc, _file_checksum(path, data))
+    del data
     try:
         check_envelope(doc)
         qs = _questionnaires(doc)

@@ -1,7 +1,10 @@
-"""Device settings kept in the store: the local crisis text per language and the privacy floor."""
+"""Device settings kept in the store: the local crisis text per language, the privacy floor,
+whether exports must be encrypted and the evaluators' public keys (age recipients) to encrypt to."""
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 
 from ..core.checkscore import PRIVACY_FLOOR, privacy_floor
@@ -10,6 +13,7 @@ from ..errors import InputError
 from .connection import Connection
 
 MAX_CRISIS_TEXT = 400
+RECIPIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,39}")
 
 
 class Settings(Connection):
@@ -40,3 +44,32 @@ class Settings(Connection):
                 f"privacy floor: {value} is below {PRIVACY_FLOOR}; it can be raised, never lowered"
             )
         self.set_meta("privacy_floor", str(value))
+
+    def require_encryption(self) -> bool:
+        return self.get_meta("require_encryption") == "on"
+
+    def set_require_encryption(self, on: bool) -> None:
+        self.set_meta("require_encryption", "on" if on else "off")
+
+    def recipients(self) -> dict[str, str]:
+        """Stored public keys (name -> age1… recipient), checked by exports.crypto when added."""
+        found = json.loads(self.get_meta("recipients") or "{}")
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+    def add_recipient(self, name: str, key: str) -> None:
+        if not RECIPIENT_NAME.fullmatch(name):
+            raise InputError(
+                f"recipient name {name!r}: 1 to 40 letters, digits, '.', '_', '-' or '@'"
+            )
+        found = self.recipients()
+        if name in found and found[name] != key:
+            raise InputError(f"a recipient named {name!r} exists; remove it first or pick a name")
+        found[name] = key
+        self.set_meta("recipients", json.dumps(found, sort_keys=True))
+
+    def remove_recipient(self, name: str) -> None:
+        found = self.recipients()
+        if name not in found:
+            raise InputError(f"no recipient named {name!r} (see magcheck keys list)")
+        del found[name]
+        self.set_meta("recipients", json.dumps(found, sort_keys=True))
