@@ -292,3 +292,13 @@ def test_the_age_tool_opens_the_key_file_with_the_passphrase(keys):
             sent = True
     os.waitpid(pid, 0)
     assert b"AGE-SECRET-KEY-1" in seen
+
+
+def test_a_writer_failing_half_way_leaves_no_file(tmp_path):
+    from magcheck.exports.crypto import encrypted_output
+
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    with pytest.raises(RuntimeError), encrypted_output(tmp_path / "x.json", [recipient]) as fh:
+        fh.write("x" * 1_000_000)  # more than a pipe holds: the encryptor is streaming
+        raise RuntimeError("the store went away")
+    assert list(tmp_path.iterdir()) == []

@@ -127,9 +127,9 @@ def encrypted_output(
     keys = [age.x25519.Recipient.from_str(k) for k in recipients]
     if not keys:
         raise CryptoError("no recipient to encrypt to")
-    read_fd, write_fd = os.pipe()
     failed: list[BaseException] = []
     with atomic_output(with_suffix(path), binary=True) as sink:
+        read_fd, write_fd = os.pipe()
         reader = os.fdopen(read_fd, "rb")
 
         def encrypt() -> None:
@@ -146,19 +146,21 @@ def encrypted_output(
         plain: IO[Any] = raw if binary else io.TextIOWrapper(raw, encoding=encoding, newline="")
         try:
             yield plain
-        except BaseException:
+        except BaseException as exc:
             with suppress(OSError):
                 plain.close()
             worker.join()
+            if failed and isinstance(exc, BrokenPipeError):
+                raise failed[0] from None  # the encryptor's reason (a full disk), not the pipe's
             raise
         with suppress(BrokenPipeError):  # the encryptor stopped: its own error is raised below
             plain.close()
         worker.join()
         if failed:
-            exc = failed[0]
-            if isinstance(exc, OSError | OutputError):
-                raise exc
-            raise CryptoError(f"{with_suffix(path)}: encryption failed ({exc})") from None
+            error = failed[0]
+            if isinstance(error, OSError | OutputError):
+                raise error
+            raise CryptoError(f"{with_suffix(path)}: encryption failed ({error})") from None
 
 
 # --- identities (secret keys: what the evaluator holds) ----------------------------------------
