@@ -191,7 +191,7 @@ def test_stored_recipients_and_require_encryption(keys, tmp_path):
     assert "national" in listed and keys["pub"].read_text().strip() in listed
 
     run("config", "set", "require-encryption", "on", data_dir=field, check=True)
-    for fmt in ("bundle", "csv"):
+    for fmt in ("bundle", "csv", "fhir"):
         refused = run("export", "--format", fmt, "--out", str(tmp_path / "p.csv"), data_dir=field)
         assert refused.returncode == 1 and "requires encrypted exports" in refused.stderr
     assert not list(tmp_path.glob("p*"))
