@@ -25,7 +25,7 @@ from ..core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
 from ..core.scoring import INSUFFICIENT, band, band_of
 from ..exports.records import Dataset, SessionRecord
 from ..store import Group
-from .checks import Outcome, PairPlan
+from .checks import Checks
 from .results import (
     ALPHA_MIN_N,
     BAND_COLUMNS,
@@ -34,14 +34,13 @@ from .results import (
     Alpha,
     BandCounts,
     BenefitLink,
-    ComponentComparison,
     Trend,
     TrendPoint,
 )
 from .stats import AlphaSums, MeanCI, moments
 
 MAX_CONFLICT_NOTES = 20
-FACILITATOR, MEMBER = "facilitator", "member"
+MEMBER = "member"
 
 
 class Latest:
@@ -88,10 +87,7 @@ class Aggregator:
         self._asked: dict[str, set[str]] = {}  # group -> components its counted parts ask
         self._trends: dict[tuple[str, str], list[tuple[str, str, TrendPoint]]] = {}
         self._duplicates = 0
-        # check id -> role -> (plan, raw answers of the part's responses) until both parts came
-        self._pending: dict[str, dict[str, tuple[ScoredPlan, list[Any]]]] = {}
-        self._compared: dict[str, list[Outcome]] = {}
-        self._pair_plans: dict[tuple[int, int], PairPlan] = {}
+        self._checks = Checks()
 
     def plan(self, q: Questionnaire) -> ScoredPlan:
         return self._plans.plan(q)
@@ -147,7 +143,7 @@ class Aggregator:
         self._off_role += len(session.responses) - len(part)
         values = [{a[0]: a[1] for a in r.answers} for r in part]
         people = sum(1 for r in part if r.answers)
-        self._add_part(session.check_id, plan, values)
+        self._checks.add_part(session.check_id, plan, values, self.layout)
         if not self._counted(session.group_id, role, people):
             return
         rows = [plan.entries(v) for v in values]
@@ -179,7 +175,7 @@ class Aggregator:
             self._responses += len(everyone)
             self._answers += sum(n for _, n, _ in everyone)
             self._off_role += len(everyone) - len(mine)
-            self._add_part(row[5], plan, [cols for _, cols in mine])
+            self._checks.add_part(row[5], plan, [cols for _, cols in mine], self.layout)
             people = sum(1 for n, _ in mine if n)
             if not self._counted(row[1], role, people):
                 continue
@@ -212,29 +208,6 @@ class Aggregator:
             self._withheld_rounds += 1
             return False
         return True
-
-    def _add_part(self, check_id: str | None, plan: ScoredPlan, raws: list[Any]) -> None:
-        """Hold a check's part until its other part comes, then compare them (the first part of
-        each role counts; the facilitator side is the part's first facilitator response)."""
-        if check_id is None or check_id in self._compared:
-            return
-        role = plan.q.role
-        parts = self._pending.setdefault(check_id, {})
-        if role in parts or role not in (FACILITATOR, MEMBER):
-            return
-        parts[role] = (plan, raws)
-        if len(parts) < 2:
-            return
-        del self._pending[check_id]
-        (fplan, fraws), (mplan, mraws) = parts[FACILITATOR], parts[MEMBER]
-        if not fraws:
-            self._compared[check_id] = []
-            return
-        key = (id(fplan), id(mplan))
-        pair = self._pair_plans.get(key)
-        if pair is None:
-            pair = self._pair_plans[key] = PairPlan(fplan.q, mplan.q, self.layout)
-        self._compared[check_id] = pair.compare(fraws[0], mraws, self.floor)
 
     def _add_scored(
         self,
@@ -347,7 +320,7 @@ class Aggregator:
                 mean = overall[comp].mean
                 standing = INSUFFICIENT if mean is None else band(Fraction(mean))
                 links.append(BenefitLink(ben, comp, reported, mean, standing))
-        comparisons = self._comparisons()
+        comparisons = self._checks.result(self.floor)
         trends = []
         for (gid, qid), points in self._trends.items():
             points.sort(key=lambda p: (p[0], p[1]))
@@ -374,22 +347,6 @@ class Aggregator:
             trends=tuple(trends),
             alpha=tuple(alphas),
             notes=tuple(self._notes()),
-        )
-
-    def _comparisons(self) -> tuple[ComponentComparison, ...]:
-        """Per component, over checks in the order of their ids (float sums depend on order)."""
-        diffs: dict[str, list[float]] = {c: [] for c in COMPONENT_IDS}
-        worth = dict.fromkeys(COMPONENT_IDS, 0)
-        under = dict.fromkeys(COMPONENT_IDS, 0)
-        for check_id in sorted(self._compared):
-            for comp, diff, talk, below in self._compared[check_id]:
-                if diff is not None:
-                    diffs[comp].append(diff)
-                    worth[comp] += talk
-                under[comp] += below
-        return tuple(
-            ComponentComparison(c, len(diffs[c]), worth[c], under[c], moments(diffs[c]))
-            for c in COMPONENT_IDS
         )
 
     def _notes(self) -> list[str]:
