@@ -26,25 +26,37 @@ from magcheck.core.model import COMPONENT_IDS, Bands, Item, Questionnaire, Scale
 from magcheck.store import Store, new_id
 
 SESSIONS_PER_GROUP = 4
-RESPONDENTS_PER_SESSION = 5  # one facilitator and four members
+RESPONDENTS_PER_SESSION = 5  # per check: one facilitator and four members
 MAGCHECK = str(Path(sys.executable).with_name("magcheck"))
 
 
-def bench_questionnaire() -> Questionnaire:
-    """25 items: three per component (four for agency), the third of each reverse-keyed."""
+def bench_questionnaire(role: str = "member") -> Questionnaire:
+    """25 items: three per component (four for agency), the third of each reverse-keyed. The
+    facilitator's items mirror the member items of the same number (the first two of each
+    component marked parallel), so each check's two parts can be compared."""
+    facilitator = role == "facilitator"
     items = []
     for comp in COMPONENT_IDS:
         for i in range(4 if comp == "agency" else 3):
-            items.append(Item(f"{comp}_{i + 1}", comp, {"en": f"{comp} item {i + 1}"}, i == 2))
+            member_id = f"{comp}_{i + 1}"
+            items.append(
+                Item(
+                    f"f_{member_id}" if facilitator else member_id,
+                    comp,
+                    {"en": f"{comp} item {i + 1}"},
+                    i == 2,
+                    member_id if facilitator and i < 2 else None,
+                )
+            )
     labels = {"en": ("1", "2", "3", "4", "5")}
     q = Questionnaire(
-        id="bench",
+        id=f"bench-{role}",
         version=1,
-        role="member",
+        role=role,
         languages=("en",),
-        title={"en": "Benchmark"},
+        title={"en": f"Benchmark ({role})"},
         description={},
-        scale=Scale(1, 5, labels, prefer_not_to_say=True),
+        scale=Scale(1, 5, labels, prefer_not_to_say=not facilitator, dont_know=facilitator),
         items=tuple(items),
         bands=Bands(),
     )
@@ -54,9 +66,12 @@ def bench_questionnaire() -> Questionnaire:
 
 
 def generate(directory: Path, groups: int, seed: int = 1) -> int:
-    """Fill a store with bulk inserts through Store.import_rows; returns the answer count."""
+    """Fill a store with bulk inserts through Store.import_rows; returns the answer count.
+
+    Each group has SESSIONS_PER_GROUP checks: a facilitator self-assessment (one response) and a
+    member round (four members), linked by the check's id."""
     rng = random.Random(seed)
-    q = bench_questionnaire()
+    parts = {role: bench_questionnaire(role) for role in ("facilitator", "member")}
     import json
 
     stamp = "2026-01-01T10:00:00+00:00"
@@ -70,29 +85,37 @@ def generate(directory: Path, groups: int, seed: int = 1) -> int:
             (gid, f"Group {g + 1:05d}", rng.choice(regions), rng.choice(focuses), stamp)
         )
         for s in range(SESSIONS_PER_GROUP):
-            sid = new_id()
+            check_id = new_id()
             day = f"2025-{s * 3 + 1:02d}-{rng.randint(1, 28):02d}"
-            session_rows.append(
-                (sid, gid, day, "en", q.id, q.version, q.content_hash, stamp, stamp)
-            )
-            for r in range(RESPONDENTS_PER_SESSION):
-                rid = new_id()
-                role = "facilitator" if r == 0 else "member"
-                code = "F1" if r == 0 else f"M{r}"
-                response_rows.append((rid, sid, role, code, stamp, stamp))
-                bias = 0.6 if r == 0 else 0.0
-                for it in q.items:
-                    if rng.random() < 0.04:
-                        value = None
-                    else:
-                        v = round(rng.gauss(level[it.component] + 0.15 * s + bias, 0.8))
-                        v = min(5, max(1, v))
-                        value = 6 - v if it.reverse else v
-                    answer_rows.append((rid, it.id, value, stamp))
+            for role, q in parts.items():
+                sid = new_id()
+                session_rows.append(
+                    (sid, gid, day, "en", q.id, q.version, q.content_hash, stamp, stamp)
+                    + (check_id, role)
+                )
+                people = 1 if role == "facilitator" else RESPONDENTS_PER_SESSION - 1
+                for r in range(people):
+                    rid = new_id()
+                    code = "F1" if role == "facilitator" else f"M{r + 1}"
+                    response_rows.append((rid, sid, role, code, stamp, stamp))
+                    bias = 0.6 if role == "facilitator" else 0.0
+                    for it in q.items:
+                        if rng.random() < 0.04:
+                            value, missing = None, "prefer_not_to_say"
+                            if role == "facilitator":
+                                missing = "dont_know"
+                        else:
+                            v = round(rng.gauss(level[it.component] + 0.15 * s + bias, 0.8))
+                            v = min(5, max(1, v))
+                            value, missing = (6 - v if it.reverse else v), None
+                        answer_rows.append((rid, it.id, value, stamp, missing))
     with Store.open(directory) as store:
         store.import_rows(
             group_rows,
-            [(q.content_hash, q.id, q.version, json.dumps(to_document(q)))],
+            [
+                (q.content_hash, q.id, q.version, json.dumps(to_document(q)))
+                for q in parts.values()
+            ],
             session_rows,
             response_rows,
             answer_rows,

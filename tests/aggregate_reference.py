@@ -1,8 +1,9 @@
-"""The aggregator as first written, straight on the core rules (kept as a test oracle).
+"""The aggregator written straight on the core rules (kept as a test oracle).
 
-scoring.response_scores (through Plans, itself checked against it), scoring.session_scores
-and evidence.benefit_support, with Fractions throughout: slow, and plainly the documented rules.
-magcheck.aggregate.engine must give exactly the same results, down to the last bit of every float.
+scoring.response_scores (through Plans, itself checked against it), checkscore.part_scores,
+checkscore.compare_parallel and evidence.links, with Fractions throughout: slow, and plainly the
+documented rules. magcheck.aggregate.engine must give exactly the same results, down to the last
+bit of every float.
 """
 
 from __future__ import annotations
@@ -10,25 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from magcheck.aggregate.benefits import benefit_support
 from magcheck.aggregate.results import (
     ALPHA_MIN_N,
-    BENEFIT_BANDS,
+    BAND_COLUMNS,
     BY_KEYS,
     Aggregate,
     Alpha,
-    BenefitDistribution,
-    Gap,
-    HeatCell,
-    MissingShare,
+    BandCounts,
+    BenefitLink,
+    ComponentComparison,
     Trend,
     TrendPoint,
 )
-from magcheck.aggregate.stats import AlphaSums, Moments
+from magcheck.aggregate.stats import AlphaSums, MeanCI, Moments
 from magcheck.core.bulk import Plans
+from magcheck.core.checkscore import PRIVACY_FLOOR, compare_parallel, part_scores, privacy_floor
 from magcheck.core.evidence import Evidence, load_evidence
 from magcheck.core.model import BENEFIT_IDS, COMPONENT_IDS, Questionnaire
-from magcheck.core.scoring import BLIND_SPOT_GAP, MISSING, band, session_scores
+from magcheck.core.scoring import INSUFFICIENT, band
 from magcheck.exports.records import Dataset, SessionRecord
 from magcheck.store import Group
 
@@ -41,10 +41,17 @@ class _Latest:
 
 
 @dataclass
+class _Cell:
+    all: Moments = field(default_factory=Moments)
+    members: int = 0
+
+
+@dataclass
 class ReferenceAggregator:
-    """The aggregator as first written: every session through scoring.session_scores."""
+    """Every session through checkscore.part_scores; every check through compare_parallel."""
 
     by: str | None = None
+    floor: int = PRIVACY_FLOOR
     evidence: Evidence = field(default_factory=load_evidence)
     groups: dict[str, Group] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -52,17 +59,19 @@ class ReferenceAggregator:
     def __post_init__(self) -> None:
         if self.by is not None and self.by not in BY_KEYS:
             raise ValueError(self.by)
+        self.floor = privacy_floor(self.floor)
         self._cache = Plans()
         self._seen: set[str] = set()
-        self._responses = self._answers = 0
-        self._overall = {c: Moments() for c in COMPONENT_IDS}
-        self._breakdown: dict[str, dict[str, Moments]] = {}
-        self._gaps = {c: Moments() for c in COMPONENT_IDS}
-        self._blind = dict.fromkeys(COMPONENT_IDS, 0)
+        self._group_ids: set[str] = set()
+        self._responses = self._answers = self._off_role = self._withheld_rounds = 0
+        self._overall = {c: _Cell() for c in COMPONENT_IDS}
+        self._breakdown: dict[str, dict[str, _Cell]] = {}
         self._alpha: dict[tuple[str, str], AlphaSums] = {}
-        self._alpha_plan: dict[str, list[tuple[str, str, list[tuple[str, bool]]]]] = {}
         self._latest: dict[str, dict[str, _Latest]] = {}
+        self._asked: dict[str, set[str]] = {}
         self._trends: dict[tuple[str, str], list[tuple[str, str, TrendPoint]]] = {}
+        # check id -> role -> (questionnaire, the part's responses' answers): first of each role
+        self._checks: dict[str, dict[str, tuple[Questionnaire, list[dict[str, int | None]]]]] = {}
         self._duplicates = 0
 
     def add_dataset(self, data: Dataset) -> None:
@@ -84,118 +93,119 @@ class ReferenceAggregator:
         value = getattr(g, self.by, None) if g else None
         return value or f"(no {self.by})"
 
-    def _plan(self, q: Questionnaire) -> list[tuple[str, str, list[tuple[str, bool]]]]:
-        plan = self._alpha_plan.get(q.content_hash)
-        if plan is None:
-            label = f"{q.id} v{q.version}"
-            plan = [
-                (comp, label, [(it.id, it.reverse) for it in q.items_of(comp)])
-                for comp in q.components
-            ]
-            self._alpha_plan[q.content_hash] = plan
-        return plan
-
     def add_session(self, session: SessionRecord, q: Questionnaire) -> None:
         if session.id in self._seen:  # the same session from two files counts once
             self._duplicates += 1
             return
         self._seen.add(session.id)
+        self._group_ids.add(session.group_id)
+        self._responses += len(session.responses)
+        self._answers += sum(len(r.answers) for r in session.responses)
+        part = [r for r in session.responses if r.role == q.role]
+        self._off_role += len(session.responses) - len(part)
+        values = [r.values() for r in part]
+        if session.check_id is not None:
+            self._checks.setdefault(session.check_id, {}).setdefault(q.role, (q, values))
+        scores = part_scores(q, q.role, [(q.role, v) for v in values])
+        if q.role == "member" and scores.people < self.floor:
+            self._withheld_rounds += 1
+            return
         key = self._key(session, q)
         by = None
         if key is not None:
-            by = self._breakdown.setdefault(key, {c: Moments() for c in COMPONENT_IDS})
+            by = self._breakdown.setdefault(key, {c: _Cell() for c in COMPONENT_IDS})
         lo, hi = q.scale.min, q.scale.max
-        plan = self._plan(q)
-        scored = []
-        for r in session.responses:
-            values = r.values()
-            self._responses += 1
-            self._answers += len(r.answers)
-            scores = self._cache.response(q, values)
-            scored.append((r.role, scores))
-            for comp, cs in scores.items():
+        for v in values:
+            for comp, cs in self._cache.response(q, v).items():
                 if cs.score is not None:
-                    x = float(cs.score)
-                    self._overall[comp].add(x)
-                    if by is not None:
-                        by[comp].add(x)
-            for comp, label, items in plan:
-                row = []
-                for item_id, reverse in items:
-                    v = values.get(item_id)
-                    if v is None:
-                        break
-                    row.append(lo + hi - v if reverse else v)
-                else:
-                    sums = self._alpha.get((label, comp))
-                    if sums is None:
-                        sums = self._alpha[(label, comp)] = AlphaSums(len(items))
-                    sums.add(tuple(row))
-        combined = session_scores(q, scored)
+                    for cell in (self._overall[comp], by[comp] if by is not None else None):
+                        if cell is not None:
+                            cell.all.add(float(cs.score))
+                            cell.members += q.role == "member"
+            for comp in q.components:
+                items = q.items_of(comp)
+                if all(v.get(it.id) is not None for it in items):
+                    row = tuple(
+                        lo + hi - x if it.reverse else x
+                        for it in items
+                        if (x := v[it.id]) is not None
+                    )
+                    label = f"{q.id} v{q.version}"
+                    sums = self._alpha.setdefault((label, comp), AlphaSums(len(items)))
+                    sums.add(row)
         latest = self._latest.setdefault(session.group_id, {})
+        asked = self._asked.setdefault(session.group_id, set())
         components: dict[str, float | None] = {}
-        for comp, sc in combined.items():
-            components[comp] = None if sc.score is None else float(sc.score)
-            if sc.score is not None:
-                prev = latest.get(comp)
-                when = (session.date, sc.n, session.created_at)
+        for pc in scores.components:
+            asked.add(pc.component)
+            components[pc.component] = None if pc.score is None else float(pc.score)
+            if pc.score is not None:
+                prev = latest.get(pc.component)
+                when = (session.date, pc.n, session.created_at)
                 if prev is None or when >= prev.when:
-                    latest[comp] = _Latest(when, sc.score, sc.band)
-            gap = sc.gap
-            if gap is not None:
-                self._gaps[comp].add(float(gap))
-                if abs(gap) >= BLIND_SPOT_GAP:
-                    self._blind[comp] += 1
-        values = [v for v in components.values() if v is not None]
+                    latest[pc.component] = _Latest(when, pc.score, pc.band)
+        scored = [x for x in components.values() if x is not None]
         point = TrendPoint(
-            session.date, session.id, sum(values) / len(values) if values else None, components
+            session.date,
+            session.id,
+            scores.people,
+            sum(scored) / len(scored) if scored else None,
+            components,
         )
         self._trends.setdefault((session.group_id, q.id), []).append(
             (session.date, session.created_at, point)
         )
 
+    def _shown(self, cell: _Cell) -> MeanCI:
+        m = cell.all.result()
+        if m.n >= self.floor and (cell.members == 0 or cell.members >= self.floor):
+            return m
+        return MeanCI(m.n, None, None, None, None)
+
     def result(self) -> Aggregate:
-        overall = {c: m.result() for c, m in self._overall.items()}
-        missing = []
+        overall = {c: self._shown(cell) for c, cell in self._overall.items()}
+        withheld = sum(1 for m in overall.values() if m.n and m.mean is None)
+        breakdown = {}
+        for k, cells in sorted(self._breakdown.items()):
+            breakdown[k] = {c: self._shown(cell) for c, cell in cells.items()}
+            withheld += sum(1 for m in breakdown[k].values() if m.n and m.mean is None)
+        bands = []
         for comp in COMPONENT_IDS:
-            have = [g[comp] for g in self._latest.values() if comp in g]
-            n_missing = sum(1 for x in have if x.band == MISSING)
-            missing.append(
-                MissingShare(comp, len(have), n_missing, n_missing / len(have) if have else None)
+            counts = dict.fromkeys(BAND_COLUMNS, 0)
+            asked = [gid for gid, comps in self._asked.items() if comp in comps]
+            for gid in asked:
+                found = self._latest[gid].get(comp)
+                counts[found.band if found else INSUFFICIENT] += 1
+            bands.append(BandCounts(comp, len(asked), counts))
+        links = [
+            BenefitLink(
+                ben,
+                comp,
+                how,
+                overall[comp].mean,
+                INSUFFICIENT if overall[comp].mean is None else band(Fraction(overall[comp].mean)),
             )
-        per_group = [
-            benefit_support(
-                {c: x.score for c, x in latest.items()},
-                {c: x.band for c, x in latest.items()},
-                self.evidence,
-            )
-            for latest in self._latest.values()
+            for ben in BENEFIT_IDS
+            for comp, how in self.evidence.links(ben)
         ]
-        benefits = []
-        for i, ben in enumerate(BENEFIT_IDS):
-            counts = dict.fromkeys(BENEFIT_BANDS, 0)
-            support = Moments()
-            for supports in per_group:
-                counts[supports[i].band] += 1
-                if supports[i].support is not None:
-                    support.add(float(supports[i].support))
-            benefits.append(BenefitDistribution(ben, len(per_group), counts, support.result()))
-        pooled_scores = {c: Fraction(m.mean) for c, m in overall.items() if m.mean is not None}
-        pooled = benefit_support(
-            pooled_scores, {c: band(s) for c, s in pooled_scores.items()}, self.evidence
+        diffs: dict[str, Moments] = {c: Moments() for c in COMPONENT_IDS}
+        worth = dict.fromkeys(COMPONENT_IDS, 0)
+        under = dict.fromkeys(COMPONENT_IDS, 0)
+        for check_id in sorted(self._checks):
+            parts = self._checks[check_id]
+            if set(parts) != {"facilitator", "member"} or not parts["facilitator"][1]:
+                continue
+            (fq, fvalues), (mq, mvalues) = parts["facilitator"], parts["member"]
+            for c in compare_parallel(fq, fvalues[0], mq, mvalues, self.floor):
+                if c.members is None:
+                    under[c.component] += 1
+                elif c.difference is not None:
+                    diffs[c.component].add(float(c.difference))
+                    worth[c.component] += c.worth_talking_about
+        comparisons = tuple(
+            ComponentComparison(c, diffs[c].n, worth[c], under[c], diffs[c].result())
+            for c in COMPONENT_IDS
         )
-        heat = []
-        for ben in BENEFIT_IDS:
-            scored_weight = sum(
-                float(self.evidence.weight(c, ben)) for c in COMPONENT_IDS if c in pooled_scores
-            )
-            for comp in COMPONENT_IDS:
-                w = float(self.evidence.weight(comp, ben))
-                mean = overall[comp].mean
-                contribution = (
-                    w * mean / scored_weight if mean is not None and scored_weight else None
-                )
-                heat.append(HeatCell(comp, ben, w, mean, contribution))
         trends = []
         for (gid, qid), points in self._trends.items():
             points.sort(key=lambda p: (p[0], p[1]))
@@ -204,36 +214,51 @@ class ReferenceAggregator:
         trends.sort(key=lambda t: (t.group.casefold(), t.questionnaire))
         alphas = []
         for (label, comp), sums in sorted(self._alpha.items()):
-            value = sums.alpha() if sums.n >= ALPHA_MIN_N else None
+            value = sums.alpha() if sums.n >= max(ALPHA_MIN_N, self.floor) else None
             alphas.append(Alpha(label, comp, sums.k, sums.n, value))
         notes = list(self.notes)
+        if self._off_role:
+            notes.append(
+                f"{self._off_role} response(s) left out: their role differs from their "
+                "questionnaire's (for example a facilitator answering inside a member round); "
+                "a part is scored over its own role only"
+            )
+        if self._withheld_rounds:
+            notes.append(
+                f"{self._withheld_rounds} member round(s) with fewer than {self.floor} people "
+                "left out of every statistic and trend (privacy floor)"
+            )
+        if withheld:
+            notes.append(
+                f"{withheld} cell(s) rest on fewer than {self.floor} respondents "
+                f"or members: n shown, no mean (privacy floor)"
+            )
         if self._duplicates:
             notes.append(
                 f"{self._duplicates} session(s) appeared in more than one file; counted once"
             )
         return Aggregate(
             by=self.by,
-            groups=len({gid for gid, _ in self._trends}),
+            floor=self.floor,
+            groups=len(self._group_ids),
             sessions=len(self._seen),
             responses=self._responses,
             answers=self._answers,
             components=overall,
-            breakdown={
-                k: {c: m.result() for c, m in v.items()} for k, v in sorted(self._breakdown.items())
-            },
-            missing=tuple(missing),
-            benefits=tuple(benefits),
-            pooled_benefits=tuple(pooled),
-            heatmap=tuple(heat),
-            gaps=tuple(Gap(c, self._gaps[c].result(), self._blind[c]) for c in COMPONENT_IDS),
+            breakdown=breakdown,
+            bands=tuple(bands),
+            benefit_links=tuple(links),
+            comparisons=comparisons,
             trends=tuple(trends),
             alpha=tuple(alphas),
             notes=tuple(notes),
         )
 
 
-def reference_aggregate(datasets: list[Dataset], by: str | None = None) -> Aggregate:
-    agg = ReferenceAggregator(by=by)
+def reference_aggregate(
+    datasets: list[Dataset], by: str | None = None, floor: int = PRIVACY_FLOOR
+) -> Aggregate:
+    agg = ReferenceAggregator(by=by, floor=floor)
     for data in datasets:
         agg.add_dataset(data)
     return agg.result()

@@ -7,9 +7,10 @@ from fractions import Fraction
 from html import escape
 
 from .. import __version__, i18n
+from ..core.evidence import OFTEN, SOMETIMES
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
-from .results import BENEFIT_BANDS, Aggregate, Trend
+from .results import ALPHA_MIN_N, BAND_COLUMNS, Aggregate, Trend
 from .stats import MeanCI
 
 COLOURS = {
@@ -17,9 +18,6 @@ COLOURS = {
     "developing": "#f0a500",
     "weak": "#e65100",
     "missing": "#c62828",
-    "likely": "#2e7d32",
-    "possible": "#f0a500",
-    "unlikely": "#c62828",
     "insufficient": "#9e9e9e",
 }
 SPARKLINES = 60
@@ -68,7 +66,7 @@ def component_chart(agg: Aggregate) -> str:
         f'<svg role="img" aria-label="Mean score per component" width="{label_w + bar_w + 60}"'
         f' height="{height}" viewBox="0 0 {label_w + bar_w + 60} {height}">'
     ]
-    for edge in (50, 75):
+    for edge in (25, 50, 75):
         out.append(
             f'<line x1="{x(edge):.1f}" x2="{x(edge):.1f}" y1="0" y2="{height - 22}"'
             ' stroke="#999" stroke-dasharray="3 3"/>'
@@ -98,26 +96,26 @@ def component_chart(agg: Aggregate) -> str:
     return "".join(out)
 
 
-def benefit_chart(agg: Aggregate) -> str:
-    """Stacked bars: how many groups fall in each benefit band."""
+def band_chart(agg: Aggregate) -> str:
+    """Stacked bars: how many groups' latest counted score falls in each band, per component."""
     label_w, bar_w, row_h = 250, 420, 24
-    height = row_h * len(agg.benefits) + 6
+    height = row_h * len(agg.bands) + 6
     out = [
-        f'<svg role="img" aria-label="Benefit support across groups" width="{label_w + bar_w}"'
+        f'<svg role="img" aria-label="Groups by latest band" width="{label_w + bar_w}"'
         f' height="{height}" viewBox="0 0 {label_w + bar_w} {height}">'
     ]
-    for i, d in enumerate(agg.benefits):
+    for i, bc in enumerate(agg.bands):
         y = i * row_h + 4
         out.append(
             f'<text x="{label_w - 8}" y="{y + 14}" font-size="12" text-anchor="end">'
-            f"{escape(i18n.name(d.benefit))}</text>"
+            f"{escape(i18n.name(bc.component))}</text>"
         )
         left = float(label_w)
-        for name in BENEFIT_BANDS:
-            count = d.counts[name]
-            if not count or not d.groups:
+        for name in BAND_COLUMNS:
+            count = bc.counts[name]
+            if not count or not bc.groups:
                 continue
-            width = bar_w * count / d.groups
+            width = bar_w * count / bc.groups
             out.append(
                 f'<rect x="{left:.1f}" y="{y + 3}" width="{width:.1f}" height="16"'
                 f' fill="{COLOURS[name]}"><title>{name}: {count}</title></rect>'
@@ -150,49 +148,74 @@ def sparkline(trend: Trend, width: int = 200, height: int = 36) -> str:
     )
 
 
+def _mean(m: MeanCI) -> str:
+    """A cell's mean, or only its n when the privacy floor withholds the mean."""
+    if m.mean is None and m.n:
+        return '<span class="withheld" title="under the privacy floor">n only</span>'
+    return _f(m.mean)
+
+
 def _component_table(agg: Aggregate) -> str:
-    missing = {m.component: m for m in agg.missing}
-    gaps = {g.component: g for g in agg.gaps}
     rows = []
     for comp in COMPONENT_IDS:
-        m, ms, g = agg.components[comp], missing[comp], gaps[comp]
-        share = "–" if ms.share is None else f"{ms.share:.0%} of {ms.groups}"
+        m = agg.components[comp]
+        word = "" if m.mean is None else band(Fraction(m.mean))
         rows.append(
-            f"<tr><td>{escape(i18n.name(comp))}</td><td>{m.n}</td><td>{_f(m.mean)}</td>"
-            f"<td>{_ci(m)}</td><td>{share}</td><td>{_f(g.gap.mean)}</td>"
-            f"<td>{_ci(g.gap)}</td><td>{g.gap.n}</td><td>{g.blind_spots}</td></tr>"
+            f"<tr><td>{escape(i18n.name(comp))}</td><td>{m.n}</td><td>{_mean(m)}</td>"
+            f"<td>{_ci(m)}</td><td>{word}</td></tr>"
         )
     return (
         "<table><tr><th>component</th><th>n</th><th>mean</th><th>95% CI</th>"
-        "<th>groups missing</th><th>gap</th><th>gap 95% CI</th><th>sessions</th>"
-        "<th>blind spots</th></tr>" + "".join(rows) + "</table>"
+        "<th>band of the mean</th></tr>" + "".join(rows) + "</table>"
     )
 
 
-def _heat_table(agg: Aggregate) -> str:
-    cells = {(c.component, c.benefit): c for c in agg.heatmap}
-    head = "".join(f"<th>{escape(i18n.name(b))}</th>" for b in BENEFIT_IDS)
+def _band_table(agg: Aggregate) -> str:
+    head = "".join(f"<th>{name}</th>" for name in BAND_COLUMNS)
+    rows = "".join(
+        f"<tr><td>{escape(i18n.name(bc.component))}</td><td>{bc.groups}</td>"
+        + "".join(f"<td>{bc.counts[name]}</td>" for name in BAND_COLUMNS)
+        + "</tr>"
+        for bc in agg.bands
+    )
+    return f"<table><tr><th>component</th><th>groups</th>{head}</tr>{rows}</table>"
+
+
+def _comparison_table(agg: Aggregate) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(i18n.name(c.component))}</td><td>{c.compared}</td>"
+        f"<td>{c.worth_talking_about}</td><td>{c.under_floor}</td>"
+        f"<td>{'–' if c.difference.mean is None else f'{c.difference.mean:+.1f}'}</td>"
+        f"<td>{_ci(c.difference)}</td></tr>"
+        for c in agg.comparisons
+    )
+    return (
+        "<table><tr><th>component</th><th>checks compared</th><th>worth talking about</th>"
+        "<th>not compared: members under the floor</th><th>mean difference</th>"
+        f"<th>95% CI</th></tr>{rows}</table>"
+    )
+
+
+def _links_table(agg: Aggregate) -> str:
     rows = []
-    for comp in COMPONENT_IDS:
-        tds = []
-        for ben in BENEFIT_IDS:
-            cell = cells[(comp, ben)]
-            if cell.weight == 0 or cell.mean is None:
-                tds.append('<td class="heat" style="color:#aaa">·</td>')
-                continue
-            opacity = 0.35 if cell.weight < 1 else 0.85
-            tds.append(
-                f'<td class="heat" style="background:{_band_colour(cell.mean)};'
-                f'color:#fff;opacity:{opacity}">{cell.mean:.0f}'
-                f"{' ●' if cell.weight == 1 else ' ◐'}</td>"
-            )
-        rows.append(f"<tr><td>{escape(i18n.name(comp))}</td>{''.join(tds)}</tr>")
-    pooled = "".join(
-        f"<td><b>{_f(None if p.support is None else float(p.support))}</b> {p.band}</td>"
-        for p in agg.pooled_benefits
+    for ben in BENEFIT_IDS:
+        cells = []
+        for reported in (OFTEN, SOMETIMES):
+            found = [
+                f'<span style="color:{_band_colour(link.mean)}">'
+                f"{escape(i18n.name(link.component))}</span> {_f(link.mean)} {link.band}"
+                for link in agg.benefit_links
+                if link.benefit == ben and link.reported == reported
+            ]
+            cells.append("<br>".join(found) or "–")
+        rows.append(
+            f"<tr><td>{escape(i18n.name(ben))}</td><td style='text-align:left'>{cells[0]}</td>"
+            f"<td style='text-align:left'>{cells[1]}</td></tr>"
+        )
+    return (
+        "<table><tr><th>benefit</th><th>often reported with</th><th>sometimes reported with</th>"
+        f"</tr>{''.join(rows)}</table>"
     )
-    rows.append(f"<tr><td><b>pooled benefit support</b></td>{pooled}</tr>")
-    return f"<table><tr><th>component</th>{head}</tr>{''.join(rows)}</table>"
 
 
 def _breakdown_table(agg: Aggregate) -> str:
@@ -200,7 +223,7 @@ def _breakdown_table(agg: Aggregate) -> str:
     rows = []
     for key, comps in agg.breakdown.items():
         tds = "".join(
-            f'<td style="color:{_band_colour(comps[c].mean)}">{_f(comps[c].mean)}'
+            f'<td style="color:{_band_colour(comps[c].mean)}">{_mean(comps[c])}'
             f'<br><small style="color:#777">n={comps[c].n}</small></td>'
             for c in COMPONENT_IDS
         )
@@ -254,12 +277,16 @@ def _alpha_table(agg: Aggregate) -> str:
 def to_html(agg: Aggregate, sources: list[str]) -> str:
     legend = "".join(
         f'<span><i class="swatch" style="background:{COLOURS[b]}"></i>{b}</span>'
-        for b in ("strong", "developing", "missing")
+        for b in BAND_COLUMNS
     )
+    about = "".join(f"<p class='note'><b>{escape(line)}</b></p>" for line in agg.about)
     notes = "".join(f"<p class='note'>{escape(n)}</p>" for n in agg.notes)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    floor = agg.floor
     by = (
-        f"<section><h2>Mean score by {escape(agg.by)}</h2>{_breakdown_table(agg)}</section>"
+        f"<section><h2>Mean score by {escape(agg.by)}</h2><p class='note'>A cell shows its mean "
+        f"only when at least {floor} respondents have a score, and at least {floor} members "
+        f"when any are members; otherwise only its n.</p>{_breakdown_table(agg)}</section>"
         if agg.by
         else ""
     )
@@ -270,30 +297,42 @@ def to_html(agg: Aggregate, sources: list[str]) -> str:
 <h1>Mutual aid groups: core components across groups</h1>
 <p class="meta">{agg.groups} groups · {agg.sessions} sessions · {agg.responses} responses ·
 {agg.answers} answers · from {escape(", ".join(sources))} · magcheck {__version__} · {stamp}</p>
+{about}
 {notes}
 <section><h2>Component scores</h2>
 <p class="legend">{legend}<span>whisker: 95% confidence interval</span></p>
 {component_chart(agg)}
-<p class="note">Means over respondents (each response's component score, 0–100). The interval
-uses Student's t; respondents in one group are not independent, so treat it as a lower bound on
-the uncertainty. "Groups missing": share of groups whose latest score for the component is in the
-missing band. Gap: facilitator minus members in the same session; blind spot: a gap of 20 or more.</p>
+<p class="note">Means over respondents (each response's component score, 0–100), each part
+scored over its own role (a facilitator's answers are never folded into a member round). The
+interval uses Student's t; respondents in one group are not independent, so treat it as a lower
+bound on the uncertainty. Bands: strong from 75, developing from 50, weak from 25, missing under
+25.</p>
 {_component_table(agg)}</section>
 {by}
-<section><h2>Benefit support across groups</h2>
-<p class="legend">{"".join(f'<span><i class="swatch" style="background:{COLOURS[b]}"></i>{b}</span>' for b in BENEFIT_BANDS)}</p>
-{benefit_chart(agg)}</section>
-<section><h2>Components × benefits</h2>
-<p class="note">Each cell: the pooled mean score of the component, where the evidence links it to
-the benefit (● present, ◐ moderately present, · absent). The weights are derived from the review's
-tiers and cited links (see the evidence file). Bottom row: the benefit support these means give.</p>
-{_heat_table(agg)}</section>
+<section><h2>Groups by the band of their latest score</h2>
+<p class="note">Per component, each group counts once, at the band of its latest counted score
+(a self-assessment, or a member round of at least {floor} people); insufficient: asked, never
+scored.</p>
+<p class="legend">{legend}</p>
+{band_chart(agg)}{_band_table(agg)}</section>
+<section><h2>Facilitator and members, per check</h2>
+<p class="note">Only a check's facilitator self-assessment and member round, on the facilitator
+items that mirror a member item (parallel items), at component level. A check is compared when at
+least {floor} members have a value; a difference is worth talking about only when it is larger
+than one answer step can make (25 points on a 1–5 scale). Difference: facilitator minus
+members.</p>
+{_comparison_table(agg)}</section>
+<section><h2>What the review links to each benefit</h2>
+<p class="note">Each benefit with the components the review links to it, and beside each its
+pooled mean and band in this data. No benefit gets a score of its own.</p>
+{_links_table(agg)}</section>
 <section><h2>Reliability (Cronbach's alpha)</h2>
-<p class="note">Per questionnaire and component, over respondents who answered every item of the
-component; shown where at least 10 did. Around 0.7 is the published reliability for scales on
-these components.</p>{_alpha_table(agg)}</section>
+<p class="note">Measured on this data: per questionnaire and component, over respondents who
+answered every item of the component; shown where at least {max(ALPHA_MIN_N, floor)} did (see
+the note at the top on what these questions are and are not).</p>{_alpha_table(agg)}</section>
 <section><h2>Each group over time</h2>
-<p class="note">Mean over components of each session's scores, oldest to newest.</p>
+<p class="note">Mean over components of each part's scores, oldest to newest; member rounds under
+the privacy floor are left out.</p>
 {_trends(agg)}</section>
 </body></html>
 """

@@ -17,15 +17,7 @@ from .results import Aggregate
 
 def to_data(agg: Aggregate) -> dict[str, Any]:
     # asdict copies recursively and slowly; the trends (one point per session) are built by hand
-    data = asdict(replace(agg, trends=(), pooled_benefits=()))
-    data["pooled_benefits"] = [
-        {
-            "benefit": p.benefit,
-            "support": None if p.support is None else float(p.support),
-            "band": p.band,
-        }
-        for p in agg.pooled_benefits
-    ]
+    data = {"about": list(agg.about), **asdict(replace(agg, trends=()))}
     data["trends"] = [
         {
             "group_id": tr.group_id,
@@ -37,6 +29,7 @@ def to_data(agg: Aggregate) -> dict[str, Any]:
                 {
                     "date": p.date,
                     "session_id": p.session_id,
+                    "people": p.people,
                     "score": p.score,
                     "components": dict(p.components),
                 }

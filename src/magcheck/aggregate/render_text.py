@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 from typing import Any
 
 from rich import box
@@ -12,15 +13,22 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import i18n
+from ..core.evidence import OFTEN, SOMETIMES
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
 from ..exports.common import CsvWriter
 from ..text import shown
 from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
-from .results import BENEFIT_BANDS, Aggregate, Trend
+from .results import ALPHA_MIN_N, BAND_COLUMNS, Aggregate, Trend
 from .stats import MeanCI
 
-BAND_STYLE = {"strong": "green", "developing": "yellow", "weak": "dark_orange", "missing": "red"}
+BAND_STYLE = {
+    "strong": "green",
+    "developing": "yellow",
+    "weak": "dark_orange",
+    "missing": "red",
+    "insufficient": "dim",
+}
 SHORT = {
     "coping": "coping",
     "emotion": "emotion",
@@ -30,13 +38,6 @@ SHORT = {
     "identity": "identity",
     "networks": "networks",
     "agency": "agency",
-}
-BENEFIT_SHORT = {
-    "quality_of_life": "quality",
-    "health_learning": "learning",
-    "social_functioning": "social",
-    "life_skills": "skills",
-    "hope": "hope",
 }
 TREND_ROWS = 8
 
@@ -54,13 +55,31 @@ def ci_text(m: MeanCI) -> str:
 def _styled(mean: float | None) -> Text:
     if mean is None:
         return Text("–", style="dim")
-    from fractions import Fraction
-
     return Text(f"{mean:.1f}", style=BAND_STYLE.get(band(Fraction(mean)), ""))
+
+
+def _cell(m: MeanCI) -> Text:
+    """A cell's mean, or only its n when the privacy floor withholds the mean."""
+    if m.mean is None and m.n:
+        return Text(f"n {m.n}", style="dim")
+    return _styled(m.mean)
 
 
 def _table(title: str) -> Table:
     return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+
+
+def _linked(agg: Aggregate, benefit: str, reported: str) -> Text:
+    out = Text()
+    for link in agg.benefit_links:
+        if link.benefit != benefit or link.reported != reported:
+            continue
+        if out:
+            out.append("\n")
+        out.append(f"{i18n.name(link.component)} ")
+        out.append_text(_styled(link.mean))
+        out.append(f" {link.band}", style=BAND_STYLE.get(link.band, "dim"))
+    return out or Text("–", style="dim")
 
 
 def to_rich(agg: Aggregate) -> RenderableType:
@@ -71,80 +90,79 @@ def to_rich(agg: Aggregate) -> RenderableType:
             style="bold",
         )
     ]
+    parts.extend(Text(line, style="italic") for line in agg.about)
     parts.extend(Text(f"note: {shown(n)}", style="yellow") for n in agg.notes)
-    t = _table("Components (respondent level; gap = facilitator − members; alpha where n ≥ 10)")
+    t = _table(
+        f"Components (respondent level; a mean from {agg.floor} respondents up; alpha where "
+        f"n ≥ {max(ALPHA_MIN_N, agg.floor)})"
+    )
     for name, justify in (
         ("component", "left"),
         ("n", "right"),
         ("mean", "right"),
         ("95% CI", "right"),
-        ("missing", "right"),
-        ("gap", "right"),
-        ("blind", "right"),
+        ("band", "left"),
         ("alpha", "right"),
     ):
         t.add_column(name, justify=justify, no_wrap=name != "component")  # type: ignore[arg-type]
-    missing = {m.component: m for m in agg.missing}
-    gaps = {g.component: g for g in agg.gaps}
     alphas: dict[str, list[str]] = {}
     for a in agg.alpha:
         if a.alpha is not None:
             alphas.setdefault(a.component, []).append(f"{a.alpha:.2f}")
     for comp in COMPONENT_IDS:
         m = agg.components[comp]
-        ms = missing[comp]
+        word = "" if m.mean is None else band(Fraction(m.mean))
         t.add_row(
             i18n.name(comp),
             str(m.n),
-            _styled(m.mean),
+            _cell(m),
             ci_text(m),
-            "–" if ms.share is None else f"{ms.share:.0%} of {ms.groups}",
-            fmt(gaps[comp].gap.mean),
-            str(gaps[comp].blind_spots),
+            Text(word, style=BAND_STYLE.get(word, "")),
             "/".join(alphas.get(comp, [])) or "–",
         )
     parts.append(t)
     if agg.by:
-        b = _table(f"Mean score by {agg.by}")
+        b = _table(f"Mean score by {agg.by} (n: fewer than {agg.floor} respondents or members)")
         b.add_column(agg.by, max_width=16, overflow="ellipsis", no_wrap=True)
         for comp in COMPONENT_IDS:
             b.add_column(SHORT[comp], justify="right", no_wrap=True, min_width=len(SHORT[comp]))
         for key, comps in agg.breakdown.items():
-            b.add_row(Text(shown(key)), *(_styled(comps[c].mean) for c in COMPONENT_IDS))
+            b.add_row(Text(shown(key)), *(_cell(comps[c]) for c in COMPONENT_IDS))
         parts.append(b)
-    ben = _table("Benefit support (groups, at each group's latest scores)")
-    ben.add_column("benefit")
-    for name in BENEFIT_BANDS:
-        ben.add_column(name, justify="right")
-    ben.add_column("mean (95% CI)", justify="right", no_wrap=True)
-    for d in agg.benefits:
-        ben.add_row(
-            i18n.name(d.benefit),
-            *(str(d.counts[name]) for name in BENEFIT_BANDS),
-            f"{fmt(d.support.mean)} ({ci_text(d.support)})",
+    bands = _table("Groups by the band of their latest counted score")
+    bands.add_column("component")
+    bands.add_column("groups", justify="right")
+    for name in BAND_COLUMNS:
+        bands.add_column(name, justify="right", style=BAND_STYLE.get(name, "dim"))
+    for bc in agg.bands:
+        bands.add_row(
+            i18n.name(bc.component), str(bc.groups), *(str(bc.counts[n]) for n in BAND_COLUMNS)
         )
-    parts.append(ben)
-    heat = _table("Components × benefits: pooled mean where the evidence links them (● 1.0, ◐ 0.5)")
-    heat.add_column("component")
-    for b_id in BENEFIT_IDS:
-        heat.add_column(BENEFIT_SHORT[b_id], justify="right", no_wrap=True)
-    cells = {(c.component, c.benefit): c for c in agg.heatmap}
-    for comp in COMPONENT_IDS:
-        row: list[Text | str] = [i18n.name(comp)]
-        for b_id in BENEFIT_IDS:
-            cell = cells[(comp, b_id)]
-            if cell.weight == 0:
-                row.append(Text("·", style="dim"))
-            else:
-                text = _styled(cell.mean)
-                text.append(" ●" if cell.weight == 1 else " ◐")
-                row.append(text)
-        heat.add_row(*row)
-    heat.add_row(
-        Text("pooled support", style="bold"),
-        *(_styled(None if p.support is None else float(p.support)) for p in agg.pooled_benefits),
+    parts.append(bands)
+    step = "more than one answer step"
+    cmp_ = _table(
+        f"Facilitator and members, per check, on parallel items (members from {agg.floor} up; "
+        f"worth talking about: {step})"
     )
-    parts.append(heat)
+    for name in ("component", "checks", "worth talking", "under floor", "mean diff", "95% CI"):
+        cmp_.add_column(name, justify="left" if name == "component" else "right")
+    for c in agg.comparisons:
+        cmp_.add_row(
+            i18n.name(c.component),
+            str(c.compared),
+            str(c.worth_talking_about),
+            str(c.under_floor),
+            "–" if c.difference.mean is None else f"{c.difference.mean:+.1f}",
+            ci_text(c.difference),
+        )
+    parts.append(cmp_)
+    links = _table("What the review links to each benefit, beside the pooled means here")
+    links.add_column("benefit")
+    links.add_column("often reported")
+    links.add_column("sometimes reported")
+    for b_id in BENEFIT_IDS:
+        links.add_row(i18n.name(b_id), _linked(agg, b_id, OFTEN), _linked(agg, b_id, SOMETIMES))
+    parts.append(links)
     parts.append(_trend_table(agg.trends))
     return RichGroup(*parts)
 
@@ -217,27 +235,46 @@ def to_csv(agg: Aggregate) -> str:
             + ["" if value is None else value]
         )
 
+    for line in agg.about:
+        row("about", "", "", "", None, line)
+    for note in agg.notes:
+        row("note", "", "", "", None, note)
     for comp, m in agg.components.items():
         row("component_mean", "all", comp, "", m, None)
     for key, comps in agg.breakdown.items():
         for comp, m in comps.items():
             row(f"component_mean_by_{agg.by}", key, comp, "", m, None)
-    for ms in agg.missing:
-        row("missing_share", "groups", ms.component, "", None, ms.share, ms.groups)
-    for d in agg.benefits:
-        for name in BENEFIT_BANDS:
-            row("benefit_groups", name, "", d.benefit, None, d.counts[name], d.groups)
-        row("benefit_support", "groups", "", d.benefit, d.support, None)
-    for p in agg.pooled_benefits:
-        row("benefit_support_pooled", p.band, "", p.benefit, None, p.support and float(p.support))
-    for c in agg.heatmap:
-        row("heatmap", f"weight {c.weight}", c.component, c.benefit, None, c.contribution)
-    for g in agg.gaps:
-        row("gap", "sessions", g.component, "", g.gap, None)
-        row("blind_spots", "sessions", g.component, "", None, g.blind_spots, g.gap.n)
+    for bc in agg.bands:
+        for name in BAND_COLUMNS:
+            row("latest_band_groups", name, bc.component, "", None, bc.counts[name], bc.groups)
+    for link in agg.benefit_links:
+        # the linked component's pooled mean (as in component_mean) and its band as the value
+        m = agg.components[link.component]
+        row("benefit_link", f"{link.reported} reported", link.component, link.benefit, m, link.band)
+    for c in agg.comparisons:
+        row("comparison_difference", "checks", c.component, "", c.difference, None)
+        row(
+            "comparison_worth_talking_about",
+            "checks",
+            c.component,
+            "",
+            None,
+            c.worth_talking_about,
+            c.compared,
+        )
+        row("comparison_under_floor", "checks", c.component, "", None, c.under_floor)
     for a in agg.alpha:
         row("alpha", a.questionnaire, a.component, "", None, a.alpha, a.n)
     for tr in agg.trends:
         for point in tr.points:
-            row(f"trend {tr.questionnaire}", tr.group, "", "", None, point.score, day=point.date)
+            row(
+                f"trend {tr.questionnaire}",
+                tr.group,
+                "",
+                "",
+                None,
+                point.score,
+                point.people,
+                point.date,
+            )
     return out.getvalue()

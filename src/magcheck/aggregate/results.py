@@ -1,15 +1,38 @@
-"""What an aggregation returns: frozen records the renderers read."""
+"""What an aggregation returns: frozen records the renderers read, and the statements every
+renderer shows once (what the questions are, what the benefit links are, the privacy floor)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .benefits import BenefitSupport
+from ..core.scoring import BANDS, INSUFFICIENT
 from .stats import MeanCI
 
 BY_KEYS = ("group", "questionnaire", "month", "region", "focus")
 ALPHA_MIN_N = 10
-BENEFIT_BANDS = ("likely", "possible", "unlikely", "insufficient")
+BAND_COLUMNS: tuple[str, ...] = (*BANDS, INSUFFICIENT)
+
+INSTRUMENT_NOTE = (
+    "magcheck's questions are new: they have not been tested for reliability or validity. "
+    "Use these results to start a conversation, not to judge a group or a facilitator. "
+    "The published reliability figures of the Mutual Aid Scale belong to a different "
+    "instrument and say nothing about these questions; the alpha shown here is measured "
+    "on this data."
+)
+LINKS_NOTE = (
+    "Benefit links come from a scoping review of 37 studies, not from these groups: the "
+    "review counts how often studies reported a component together with a benefit, which is "
+    "not cause and effect. Beside each linked component is its pooled mean from this data."
+)
+
+
+def floor_note(floor: int) -> str:
+    return (
+        f"Privacy floor {floor}: a member round with fewer than {floor} people is left out of "
+        f"every statistic; a cell (overall or --by) shows a mean only when at least {floor} "
+        f"respondents have a score, and, when any of them are members, at least {floor} "
+        "members; below that it shows only its n."
+    )
 
 
 @dataclass(frozen=True)
@@ -18,46 +41,46 @@ class Alpha:
     component: str
     items: int
     n: int
-    alpha: float | None  # None when n < ALPHA_MIN_N or the total has no variance
+    alpha: float | None  # None when n < max(ALPHA_MIN_N, floor) or the total has no variance
 
 
 @dataclass(frozen=True)
-class MissingShare:
+class BandCounts:
+    """Groups by the band of their latest counted score for one component."""
+
     component: str
-    groups: int  # groups with a score for the component
-    missing: int  # of which the latest score is in the "missing" band
-    share: float | None
+    groups: int  # groups with a counted part that asks about the component
+    counts: dict[str, int]  # band (BAND_COLUMNS) -> number of groups
 
 
 @dataclass(frozen=True)
-class BenefitDistribution:
+class BenefitLink:
+    """One component the review links to a benefit, beside how it stands in this data."""
+
     benefit: str
-    groups: int
-    counts: dict[str, int]  # benefit band -> number of groups
-    support: MeanCI  # group-level support, insufficient groups left out
+    component: str
+    reported: str  # "often" (weight 1.0) or "sometimes" (0.5): evidence.links
+    mean: float | None  # the component's pooled mean (None when withheld or not scored)
+    band: str  # band of that mean by the default edges, or insufficient
 
 
 @dataclass(frozen=True)
-class HeatCell:
-    component: str
-    benefit: str
-    weight: float
-    mean: float | None  # pooled component mean (respondent level)
-    contribution: float | None  # weight * mean / total weight of scored components
+class ComponentComparison:
+    """Facilitator self-assessment vs member round, per check, on parallel items only."""
 
-
-@dataclass(frozen=True)
-class Gap:
     component: str
-    gap: MeanCI  # facilitator minus member mean, per session
-    blind_spots: int  # sessions with |gap| >= 20
+    compared: int  # checks where both sides had a value (members at or above the floor)
+    worth_talking_about: int  # of which |difference| > one answer step
+    under_floor: int  # checks not compared: fewer than floor members had a value
+    difference: MeanCI  # facilitator minus members, one value per compared check
 
 
 @dataclass(frozen=True)
 class TrendPoint:
     date: str
     session_id: str
-    score: float | None  # mean over the session's scored components
+    people: int  # respondents of the part's role with at least one answer
+    score: float | None  # mean over the part's scored components
     components: dict[str, float | None]
 
 
@@ -81,17 +104,21 @@ class Trend:
 @dataclass(frozen=True)
 class Aggregate:
     by: str | None
+    floor: int
     groups: int
     sessions: int
     responses: int
     answers: int
-    components: dict[str, MeanCI]
+    components: dict[str, MeanCI]  # withheld cells: n only (mean None)
     breakdown: dict[str, dict[str, MeanCI]]  # by-key value -> component -> mean
-    missing: tuple[MissingShare, ...]
-    benefits: tuple[BenefitDistribution, ...]
-    pooled_benefits: tuple[BenefitSupport, ...]
-    heatmap: tuple[HeatCell, ...]
-    gaps: tuple[Gap, ...]
+    bands: tuple[BandCounts, ...]
+    benefit_links: tuple[BenefitLink, ...]
+    comparisons: tuple[ComponentComparison, ...]
     trends: tuple[Trend, ...]
     alpha: tuple[Alpha, ...]
     notes: tuple[str, ...] = ()
+
+    @property
+    def about(self) -> tuple[str, ...]:
+        """The statements every renderer shows once."""
+        return (INSTRUMENT_NOTE, LINKS_NOTE, floor_note(self.floor))

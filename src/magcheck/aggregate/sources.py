@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.bulk import CodeLayout
+from ..core.checkscore import privacy_floor
 from ..core.documents import from_document
 from ..errors import InputError
 from ..store import Store
@@ -23,8 +24,11 @@ def aggregate_files(
     by: str | None = None,
     max_bytes: int | None = None,
     read: Callable[[Path, int], Bundle] | None = None,
+    floor: int | None = None,
 ) -> Aggregate:
     """Aggregate bundles; a file that cannot be read is left out and named in the notes.
+
+    floor: the privacy floor (none given: checkscore.PRIVACY_FLOOR; never under it).
 
     Files are read in the order of their content's checksum, not as given, so the result (the
     copy of a session that counts when two files differ, float sums, notes) is the same for any
@@ -34,7 +38,7 @@ def aggregate_files(
 
     if max_bytes is None:
         max_bytes = MAX_BYTES
-    agg = Aggregator(by=by)
+    agg = Aggregator(by=by, floor=privacy_floor(floor))
     used = 0
     for path in sorted(paths, key=order_key):
         try:
@@ -49,18 +53,19 @@ def aggregate_files(
     return agg.result()
 
 
-def aggregate_store(store: Store, by: str | None = None) -> Aggregate:
+def aggregate_store(store: Store, by: str | None = None, floor: int | None = None) -> Aggregate:
     """The same statistics as aggregate_files over an export of the whole store, computed with
     SQLite summing each response's answers into packed codes (see CodeLayout), so Python sees
-    one row per response instead of one per answer."""
-    agg = Aggregator(by=by)
+    one row per response instead of one per answer. The privacy floor is the store's setting,
+    or `floor` when that is higher."""
+    agg = Aggregator(by=by, floor=max(store.privacy_floor(), privacy_floor(floor)))
     for g in store.export_groups():
         agg.groups.setdefault(g.id, g)
     questionnaires = {}
     for h, doc in store.questionnaire_documents().items():
         q = from_document(doc, source=f"store:{h[:12]}")
         questionnaires[h] = q if q.content_hash else replace(q, content_hash=h)
-    layout = CodeLayout(questionnaires.values())
+    layout = agg.layout = CodeLayout(questionnaires.values())
     plans = {}
     for h, q in questionnaires.items():
         plans[h] = agg.plan(q)
@@ -80,7 +85,10 @@ def aggregate_store(store: Store, by: str | None = None) -> Aggregate:
         found.append((role, answers, cols))
     del responses, packed
     agg.add_coded_sessions(
-        ((sid, gid, date, created, plans[h]) for sid, gid, date, created, h in sessions),
+        (
+            (sid, gid, date, created, plans[h], check_id)
+            for sid, gid, date, created, h, check_id in sessions
+        ),
         by_session,
     )
     return agg.result()

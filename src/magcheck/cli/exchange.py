@@ -78,21 +78,32 @@ def _reader(args: argparse.Namespace) -> Any:
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from ..aggregate.sources import aggregate_files, aggregate_store
+    from ..core.checkscore import PRIVACY_FLOOR
+    from ..errors import InputError
     from ..outputs import check_target, write_text
     from ..paths import data_dir, store_path
 
     store_file = store_path(data_dir(getattr(args, "data_dir", None)))
+    floor = args.privacy_floor
+    if floor is not None and floor < PRIVACY_FLOOR:
+        raise InputError(
+            f"--privacy-floor {floor} is below {PRIVACY_FLOOR}; it can be raised, never lowered"
+        )
     if args.out:
         check_target(Path(args.out), protect=[store_file])  # before the work, not after it
     if args.files:
         sources = list(args.files)
         result = aggregate_files(
-            [Path(p) for p in args.files], args.by, int(args.max_size * 1024 * 1024), _reader(args)
+            [Path(p) for p in args.files],
+            args.by,
+            int(args.max_size * 1024 * 1024),
+            _reader(args),
+            floor,
         )
     else:
         with open_store(args) as store:
             sources = [str(store.path)]
-            result = aggregate_store(store, args.by)
+            result = aggregate_store(store, args.by, floor)
     if args.format == "table":
         from rich.console import Console
 
@@ -188,7 +199,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "aggregate",
         cmd_aggregate,
-        "statistics across groups from bundles or the local store: means, CIs, gaps, trends",
+        "statistics across groups from bundles or the local store: means, CIs, bands, "
+        "facilitator-member comparisons, trends",
         "magcheck aggregate exports/*.json --by region --format html --out report.html",
         common,
     )
@@ -199,4 +211,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="PATH", help="write here instead of printing")
     p.add_argument(
         "--max-size", type=float, default=256, metavar="MB", help="largest file accepted (256)"
+    )
+    p.add_argument(
+        "--privacy-floor",
+        type=int,
+        metavar="N",
+        help="member results only from N people up (at least 3; from a store, the store's "
+        "setting when higher)",
     )

@@ -34,9 +34,9 @@ class ScoredPlan:
     Each component's answer pattern is scored once by the core rule (scoring.response_scores)
     and memoised. A respondent's score is kept as an integer k = score x den, where den is a
     common denominator of every score the questionnaire can give (score = 100 (sum - n min) /
-    (n (max - min)), so den = lcm of n (max - min) over the possible n). Session means, bands,
-    gaps and blind spots are then exact integer ratios: the same values as session_scores'
-    fractions, compared with the band edges by cross-multiplication.
+    (n (max - min)), so den = lcm of n (max - min) over the possible n). Part means, bands and
+    facilitator-member differences are then exact integer ratios: the same values as the core's
+    fractions, compared with band edges and answer steps by cross-multiplication.
     """
 
     def __init__(self, q: Questionnaire) -> None:

@@ -1,4 +1,4 @@
-"""Pure scoring rules: answers -> component scores -> bands, session means and blind spots.
+"""Pure scoring rules: answers -> component scores -> bands and session means.
 
 Arithmetic is exact (fractions) so a score on a band's edge lands in the band the rule names;
 floats appear only when a result leaves this module for display or export.
@@ -12,8 +12,6 @@ from fractions import Fraction
 from math import ceil
 
 from .model import Bands, Questionnaire
-
-BLIND_SPOT_GAP = Fraction(20)
 
 STRONG, DEVELOPING, WEAK, MISSING = "strong", "developing", "weak", "missing"
 INSUFFICIENT = "insufficient"
@@ -108,15 +106,12 @@ class SessionComponent:
 
     @property
     def gap(self) -> Fraction | None:
-        """Facilitator score minus member mean, when both exist."""
+        """Facilitator score minus member mean within one session, when both exist: a
+        descriptive field of the bundle format only. Comparing a facilitator with members is
+        checkscore.compare_parallel's job (parallel items, the privacy floor, one answer step)."""
         if self.facilitator.score is None or self.member.score is None:
             return None
         return self.facilitator.score - self.member.score
-
-    @property
-    def blind_spot(self) -> bool:
-        gap = self.gap
-        return gap is not None and abs(gap) >= BLIND_SPOT_GAP
 
 
 def session_scores(

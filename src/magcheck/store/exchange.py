@@ -103,7 +103,7 @@ class ExchangeQueries(Connection):
         """What magcheck.aggregate.engine needs, read in one snapshot with SQLite doing the heavy part.
 
         weights: (item_id, column, weight) per item (magcheck.aggregate.engine.CodeLayout). Returns
-        sessions (id, group_id, date, created_at, questionnaire_hash) oldest first as in
+        sessions (id, group_id, date, created_at, questionnaire_hash, check_id) oldest first as in
         export_session_rows; responses (session_id, role, id) in each session's export order;
         and one row per response with answers: (response_id, number of answers, then for each
         column the sum of (value - offset) x weight over its non-null answers).
@@ -128,7 +128,8 @@ class ExchangeQueries(Connection):
             db.execute("BEGIN")
             try:
                 sessions = cursor.execute(
-                    "SELECT id, group_id, date, created_at, questionnaire_hash FROM sessions"
+                    "SELECT id, group_id, date, created_at, questionnaire_hash, check_id"
+                    " FROM sessions"
                     " ORDER BY date, created_at, id"
                 ).fetchall()
                 responses = cursor.execute(
