@@ -21,7 +21,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.out
             else default_path(data_dir(getattr(args, "data_dir", None)), args.format)
         )
-        written = export(store, args.format, out, args.group, args.since, args.pseudonymize)
+        written = export(
+            store, args.format, out, args.group, args.since, args.pseudonymize, args.lang
+        )
     for path in written:
         print(f"Wrote {shown(path)}")
     return 0
@@ -107,16 +109,27 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "export",
         cmd_export,
-        "export sessions for an evaluator: bundle (JSON), csv (two tables) or fhir (R4)",
-        "magcheck export --format bundle --out tuesday.json --pseudonymize",
+        "export sessions for an evaluator: bundle (JSON), csv (two tables), fhir (R4), "
+        "parquet (a dataset folder), sav (SPSS) or dta (Stata)",
+        "magcheck export --format parquet --out dataset --pseudonymize --lang es",
         common,
     )
-    p.add_argument("--format", choices=["bundle", "csv", "fhir"], default="bundle")
+    p.add_argument(
+        "--format", choices=["bundle", "csv", "fhir", "parquet", "sav", "dta"], default="bundle"
+    )
     p.add_argument(
         "--out",
         metavar="PATH",
-        help="file to write (csv: NAME.csv writes NAME-answers.csv and NAME-scores.csv); "
+        help="file to write (csv: NAME.csv writes NAME-answers.csv and NAME-scores.csv; "
+        "parquet: a new or empty folder; sav/dta: NAME.sav writes NAME-<questionnaire>-v<N>.sav "
+        "per version; csv, parquet, sav, dta add a datapackage.json codebook); "
         "default: the exports folder in the data folder",
+    )
+    p.add_argument(
+        "--lang",
+        choices=["en", "es", "pt"],
+        default="en",
+        help="language of value labels and item texts in codebooks, SPSS and Stata files (en)",
     )
     p.add_argument("--group", help="only this group (name or id)")
     p.add_argument("--since", metavar="DATE", help="only sessions on or after this date")

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
-from ..outputs import check_target
+from ..outputs import check_folder, check_target
 from ..paths import export_dir
 from ..store import Store
 from .common import ExportOptions, check_since
@@ -20,6 +20,9 @@ FORMATS: dict[str, str] = {
     "bundle": "magcheck.exports.bundle",
     "csv": "magcheck.exports.csv_tables",
     "fhir": "magcheck.exports.fhir",
+    "parquet": "magcheck.exports.parquet",
+    "sav": "magcheck.exports.sav",
+    "dta": "magcheck.exports.dta",
 }
 
 
@@ -49,12 +52,16 @@ def export(
     group: str | None = None,
     since: str | None = None,
     pseudonymize: bool = False,
+    lang: str = "en",
 ) -> list[Path]:
     """Write the store's data (optionally one group, sessions on or after a date) as fmt."""
     module = writer(fmt)
     group_id = store.group(group).id if group else None
-    options = ExportOptions(group_id, check_since(since), pseudonymize)
-    check_target(path, protect=[store.path])  # never the store's own files, a device or a folder
+    options = ExportOptions(group_id, check_since(since), pseudonymize, lang)
+    if getattr(module, "FOLDER", False):  # a dataset folder: missing or empty, never a file
+        check_folder(path, protect=[store.path])
+    else:
+        check_target(path, protect=[store.path])  # never the store's own files, a device or a folder
     return list(module.write(store, path, options))
 
 

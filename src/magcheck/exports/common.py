@@ -32,6 +32,7 @@ class ExportOptions:
     group_id: str | None = None
     since: str | None = None
     pseudonymize: bool = False
+    lang: str = "en"  # labels and item texts in codebooks, SPSS and Stata files
 
 
 def owner_only(path: Path, binary: bool = False, encoding: str = "utf-8") -> Any:
