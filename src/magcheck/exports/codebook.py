@@ -6,6 +6,7 @@ hash the data was answered with."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,7 @@ def item_field(
     out: dict[str, Any] = {"name": column, "type": "integer", "description": description}
     out["magcheck:item"] = {"id": item_id, "component": item.component, "reverse": item.reverse}
     if codes:
-        offered = q.scale.non_answers
+        offered = NON_ANSWERS  # all three: a stored answer may predate its scale's options
         missing = [codes[k] for k in offered]
         out["magcheck:missing_codes"] = {codes[k]: k for k in offered}
         if all(isinstance(c, int) for c in missing):  # SPSS: user-missing values in the data
@@ -223,7 +224,8 @@ def package(
 def resource(
     res_name: str, path: str | list[str], fmt: str, fields: list[dict[str, Any]], **extra: Any
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": res_name.lower(), "path": path, "format": fmt, "profile": "tabular-data-resource"}
+    safe = re.sub(r"[^a-z0-9._-]+", "-", res_name.lower()).strip("-") or "data"
+    out: dict[str, Any] = {"name": safe, "path": path, "format": fmt, "profile": "tabular-data-resource"}
     out.update(extra)
     out["schema"] = {"fields": fields}
     return out

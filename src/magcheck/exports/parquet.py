@@ -6,9 +6,10 @@
     DIR/scores/...                            one row per response x component
     DIR/wide_<questionnaire id>_v<version>/...  one row per response, one column per item
 
-DuckDB, pandas/pyarrow, polars and Spark read each table folder as it is. A region is written
-percent-encoded (RFC 3986) in the folder name, and a missing region as pyarrow's null partition
-`__HIVE_DEFAULT_PARTITION__`, which the readers turn back into null.
+DuckDB, pandas/pyarrow, polars and Spark read each table folder as it is. A region is written in
+the folder name with the characters Hive escapes (/ = % : and the like) as %XX, and a missing region as
+`region=__none__`: pyarrow's null partition (__HIVE_DEFAULT_PARTITION__) makes pandas.read_parquet
+fail ("Cannot yet unify dictionaries with nulls"), so every reader reads the text `__none__`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from ..core.documents import to_document
 from ..core.model import Questionnaire
@@ -31,7 +31,7 @@ from .tables import LEAD_COLUMNS, read_responses, timestamp, variable_names, ver
 
 SUFFIX = ""
 FOLDER = True  # --out names a folder (exports/__init__.py checks it as one)
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+NULL_PARTITION = "__none__"  # not the Hive null: pandas cannot yet read a null partition
 ROWS_PER_GROUP = 65_536  # rows buffered per partition before a row group is written
 _DICT = "dict"
 # The lead columns as stored (region is a partition key, so it lives in the folder name).
@@ -83,8 +83,18 @@ def _arrow_type(pa: Any, kind: str) -> Any:
     }[kind]
 
 
+# Characters Hive (and Spark, pyarrow) escape in a partition folder's name, as %XX.
+_ESCAPED = set('"#%\'*/:=?\\\x7f{[]^') | {chr(c) for c in range(32)}
+
+
+def partition_value(region: str | None) -> str:
+    if region is None:
+        return NULL_PARTITION
+    return "".join(f"%{ord(c):02X}" if c in _ESCAPED else c for c in region)
+
+
 def partition_dir(year: int, region: str | None) -> str:
-    return f"year={year}/region={NULL_PARTITION if region is None else quote(region, safe='')}"
+    return f"year={year}/region={partition_value(region)}"
 
 
 class Partitioned:
@@ -221,7 +231,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             tmp / "datapackage.json",
             codebook.package(resources, qs, options.lang, options.pseudonymize, responses.floor, documents=True,
                              notes="Each table is a folder of Hive partitions (year=YYYY/region=NAME, "
-                             "the region percent-encoded; __HIVE_DEFAULT_PARTITION__ for none); "
+                             "/ = % : and the like as %XX; region=__none__ when the group has no region); "
                              "year and region come from the folder names."),
         )
     return [path]

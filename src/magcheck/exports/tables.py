@@ -126,7 +126,7 @@ def timestamp(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def version_names(questionnaires: dict[str, Questionnaire]) -> dict[str, str]:
+def version_names(questionnaires: dict[str, Questionnaire], sep: str = "_") -> dict[str, str]:
     """content hash -> '<id>_v<version>', with the hash's first 8 digits added when two
     different documents claim one id and version (an edited file whose version was not raised),
     so two versions are never merged under one name."""
@@ -135,8 +135,8 @@ def version_names(questionnaires: dict[str, Questionnaire]) -> dict[str, str]:
         count[(q.id, q.version)] = count.get((q.id, q.version), 0) + 1
     names = {}
     for h, q in questionnaires.items():
-        name = f"{q.id}_v{q.version}"
-        names[h] = name + f"_{h[:8]}" if count[(q.id, q.version)] > 1 else name
+        name = f"{q.id}{sep}v{q.version}"
+        names[h] = name + f"{sep}{h[:8]}" if count[(q.id, q.version)] > 1 else name
     return names
 
 
