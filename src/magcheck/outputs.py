@@ -219,7 +219,9 @@ def check_folder(path: Path, protect: Iterable[Path] = ()) -> Path:
     real = Path(os.path.realpath(path))
     for database in protect:
         if _same(real, Path(database).parent) or any(_same(real, f) for f in store_files(database)):
-            raise OutputError(f"{path}: refused: it is the store's own folder or file; choose another")
+            raise OutputError(
+                f"{path}: refused: it is the store's own folder or file; choose another"
+            )
     try:
         info = os.stat(real)
     except FileNotFoundError:

@@ -61,7 +61,9 @@ def export(
     if getattr(module, "FOLDER", False):  # a dataset folder: missing or empty, never a file
         check_folder(path, protect=[store.path])
     else:
-        check_target(path, protect=[store.path])  # never the store's own files, a device or a folder
+        check_target(
+            path, protect=[store.path]
+        )  # never the store's own files, a device or a folder
     return list(module.write(store, path, options))
 
 

@@ -23,9 +23,17 @@ ROLE_LABELS = {
     "observer": {"en": "Observer", "es": "Observador/a", "pt": "Observador/a"},
 }
 NON_ANSWER_LABELS = {
-    "prefer_not_to_say": {"en": "Prefer not to say", "es": "Prefiero no decirlo", "pt": "Prefiro não dizer"},
+    "prefer_not_to_say": {
+        "en": "Prefer not to say",
+        "es": "Prefiero no decirlo",
+        "pt": "Prefiro não dizer",
+    },
     "dont_know": {"en": "Don't know", "es": "No sé", "pt": "Não sei"},
-    "not_applicable": {"en": "Doesn't apply to me", "es": "No se aplica a mí", "pt": "Não se aplica a mim"},
+    "not_applicable": {
+        "en": "Doesn't apply to me",
+        "es": "No se aplica a mí",
+        "pt": "Não se aplica a mim",
+    },
 }
 # Missing-value codes in the SPSS and Stata files, one per non-answer kind (docs/export-format.md).
 SPSS_CODES = {"prefer_not_to_say": -1, "dont_know": -2, "not_applicable": -3}
@@ -37,29 +45,53 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "group": ("string", "Group name (a G-... pseudonym with --pseudonymize)."),
     "region": ("string", "The group's region; empty (null) when not set."),
     "focus": ("string", "The group's focus (for example depression); null when not set."),
-    "check_id": ("string", "The check (a facilitator self-assessment and member round) the session belongs to."),
+    "check_id": (
+        "string",
+        "The check (a facilitator self-assessment and member round) the session belongs to.",
+    ),
     "session_id": ("string", "Session id: one meeting's questionnaire round."),
     "date": ("date", "Meeting date."),
     "year": ("integer", "Year of the meeting date (a partition key of the dataset)."),
     "questionnaire_id": ("string", "Questionnaire id."),
     "questionnaire": ("string", "Questionnaire id."),
     "questionnaire_version": ("integer", "Questionnaire version."),
-    "questionnaire_hash": ("string", "sha256 content hash of the exact questionnaire answered (see questionnaires)."),
+    "questionnaire_hash": (
+        "string",
+        "sha256 content hash of the exact questionnaire answered (see questionnaires).",
+    ),
     "language": ("string", "Language the session was answered in."),
     "response_id": ("string", "Response id: one person's answers in one session."),
     "role": ("string", "Who answered."),
-    "respondent_code": ("string", "Respondent code within the group (an R... pseudonym with --pseudonymize); null when none."),
+    "respondent_code": (
+        "string",
+        "Respondent code within the group (an R... pseudonym with --pseudonymize); null when none.",
+    ),
     "completed": ("boolean", "Whether the respondent finished the questionnaire."),
     "item_id": ("string", "Item (question) id; the label is the item's text."),
     "component": ("string", "Core component the item or score measures."),
     "reverse": ("boolean", "Reverse-keyed item: scored as min + max - value."),
-    "value": ("integer", "The point chosen on the scale as answered (before reverse-keying); null for a non-answer."),
-    "raw_value": ("integer", "The point chosen on the scale as answered (before reverse-keying); empty for a non-answer."),
+    "value": (
+        "integer",
+        "The point chosen on the scale as answered (before reverse-keying); null for a non-answer.",
+    ),
+    "raw_value": (
+        "integer",
+        "The point chosen on the scale as answered (before reverse-keying); empty for a non-answer.",
+    ),
     "non_answer": ("string", "Which non-answer was given; null when a scale point was chosen."),
     "scored_value": ("integer", "The value after reverse-keying; null for a non-answer."),
-    "answered_at": ("datetime", "When the answer was saved (UTC in Parquet; as stored, with its offset, in CSV)."),
-    "score": ("number", "Component score 0..100 at full precision; null when fewer than half the component's items were answered."),
-    "band": ("string", "Band of the score (strong >= 75, developing >= 50, weak >= 25, else missing; insufficient when no score)."),
+    "answered_at": (
+        "datetime",
+        "When the answer was saved (UTC in Parquet; as stored, with its offset, in CSV).",
+    ),
+    "score": (
+        "number",
+        "Component score 0..100 at full precision; null when fewer than half the component's items were answered.",
+    ),
+    "band": (
+        "string",
+        "Band of the score (strong >= 75, developing >= 50, weak >= 25, else missing; insufficient when no score).",
+    ),
     "answered": ("integer", "Items of the component answered with a scale point."),
     "items": ("integer", "Items of the component in the questionnaire."),
 }
@@ -93,9 +125,11 @@ def field(column: str, lang: str, questionnaires: list[Questionnaire]) -> dict[s
         titles = {q.id: q.title.get(lang) or q.title[q.languages[0]] for q in questionnaires}
         out.update(_labels(ids, lambda v: titles[v]))
     elif column == "questionnaire_hash":
-        out.update(_labels(sorted(q.content_hash for q in questionnaires), _version_label(questionnaires)))
+        out.update(
+            _labels(sorted(q.content_hash for q in questionnaires), _version_label(questionnaires))
+        )
     elif column == "item_id":
-        texts = {}
+        texts: dict[str, str] = {}
         for q in questionnaires:
             for it in q.items:
                 texts.setdefault(it.id, item_text(q, it.id, lang))
@@ -167,7 +201,11 @@ def questionnaire_entries(
             "content_hash": h,
             "role": q.role,
             "title": q.title.get(lang) or q.title[q.languages[0]],
-            "scale": {"min": q.scale.min, "max": q.scale.max, "non_answers": list(q.scale.non_answers)},
+            "scale": {
+                "min": q.scale.min,
+                "max": q.scale.max,
+                "non_answers": list(q.scale.non_answers),
+            },
         }
         if documents:
             entry["document"] = f"questionnaires/{h}.json"
@@ -225,7 +263,12 @@ def resource(
     res_name: str, path: str | list[str], fmt: str, fields: list[dict[str, Any]], **extra: Any
 ) -> dict[str, Any]:
     safe = re.sub(r"[^a-z0-9._-]+", "-", res_name.lower()).strip("-") or "data"
-    out: dict[str, Any] = {"name": safe, "path": path, "format": fmt, "profile": "tabular-data-resource"}
+    out: dict[str, Any] = {
+        "name": safe,
+        "path": path,
+        "format": fmt,
+        "profile": "tabular-data-resource",
+    }
     out.update(extra)
     out["schema"] = {"fields": fields}
     return out

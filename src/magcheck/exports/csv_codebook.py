@@ -32,13 +32,21 @@ def write_csv_codebook(
     def resource(path: Path, columns: list[str]) -> dict[str, Any]:
         fields = [codebook.field(c, options.lang, qs) for c in columns]
         return codebook.resource(
-            path.stem, path.name, "csv", fields, mediatype="text/csv", encoding="utf-8-sig",
+            path.stem,
+            path.name,
+            "csv",
+            fields,
+            mediatype="text/csv",
+            encoding="utf-8-sig",
             dialect=CSV_DIALECT,
         )
 
     descriptor = codebook.package(
         [resource(answers_path, answer_columns), resource(scores_path, score_columns)],
-        questionnaires, options.lang, options.pseudonymize, floor,
+        questionnaires,
+        options.lang,
+        options.pseudonymize,
+        floor,
         notes="Text cells that start like a spreadsheet formula (= + - @) carry a leading '.",
     )
     return codebook.write_package(codebook_path(answers_path), descriptor)

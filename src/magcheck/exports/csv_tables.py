@@ -135,6 +135,12 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                         ]
                     )
     book = write_csv_codebook(
-        answers_path, scores_path, ANSWER_COLUMNS, SCORE_COLUMNS, data.questionnaires, options, floor
+        answers_path,
+        scores_path,
+        ANSWER_COLUMNS,
+        SCORE_COLUMNS,
+        data.questionnaires,
+        options,
+        floor,
     )
     return [answers_path, scores_path, book]

@@ -50,7 +50,9 @@ def write(store: Store, path: Path, options: ExportOptions, flavour: Flavour) ->
     responses = read_responses(store, options)
     qs = responses.questionnaires
     files, package_path = file_paths(path, "." + flavour.fmt, version_names(qs, sep="-"))
-    columns = {h: variable_names([it.id for it in q.items], set(LEAD_COLUMNS)) for h, q in qs.items()}
+    columns = {
+        h: variable_names([it.id for it in q.items], set(LEAD_COLUMNS)) for h, q in qs.items()
+    }
     rows: dict[str, list[list[Any]]] = {h: [] for h in qs}
     for rec in responses.records:
         values = {a[0]: (a[1], a[3]) for a in rec.answers}
@@ -62,24 +64,35 @@ def write(store: Store, path: Path, options: ExportOptions, flavour: Flavour) ->
         if not rows[h]:
             continue
         frame, meta = _frame(q, h, rows[h], columns[h], options.lang, flavour)
-        if flavour.fmt == "sav":
-            emit: Callable[[Path], None] = lambda p, f=frame, m=meta: pyreadstat.write_sav(  # noqa: E731
-                f, p, missing_ranges=m.pop("missing"), **m
-            )
-        else:
-            emit = lambda p, f=frame, m=meta: pyreadstat.write_dta(  # noqa: E731
-                f, p, missing_user_values=m.pop("missing"), **m
-            )
-        written.append(_through_temp(files[h], emit))
+        written.append(_through_temp(files[h], _emitter(pyreadstat, flavour, frame, meta)))
         resources.append(_resource(q, h, files[h].name, columns[h], options.lang, flavour))
     descriptor = codebook.package(
-        resources, qs, options.lang, options.pseudonymize, responses.floor,
+        resources,
+        qs,
+        options.lang,
+        options.pseudonymize,
+        responses.floor,
         notes=f"One {flavour.fmt} file per questionnaire version (one row per response). "
-        "Missing-value codes: " + ", ".join(f"{_code_text(c, flavour)} = {k}" for k, c in flavour.codes.items())
+        "Missing-value codes: "
+        + ", ".join(f"{_code_text(c, flavour)} = {k}" for k, c in flavour.codes.items())
         + "; an item not reached is system-missing.",
     )
     written.append(codebook.write_package(package_path, descriptor))
     return written
+
+
+def _emitter(
+    pyreadstat: Any, flavour: Flavour, frame: Any, meta: dict[str, Any]
+) -> Callable[[Path], None]:
+    missing = meta.pop("missing")
+
+    def emit(path: Path) -> None:
+        if flavour.fmt == "sav":
+            pyreadstat.write_sav(frame, path, missing_ranges=missing, **meta)
+        else:
+            pyreadstat.write_dta(frame, path, missing_user_values=missing, **meta)
+
+    return emit
 
 
 def _lead_value(column: str, value: Any) -> Any:
@@ -99,10 +112,15 @@ def _code_text(code: Any, flavour: Flavour) -> str:
     return f".{code}" if flavour.fmt == "dta" else str(code)
 
 
-def _frame(q: Questionnaire, h: str, rows: list[list[Any]], columns: dict[str, str], lang: str,
-           flavour: Flavour) -> tuple[Any, dict[str, Any]]:
-    import pandas as pd
-
+def _frame(
+    q: Questionnaire,
+    h: str,
+    rows: list[list[Any]],
+    columns: dict[str, str],
+    lang: str,
+    flavour: Flavour,
+) -> tuple[Any, dict[str, Any]]:
+    pd = need("pandas", "stats", flavour.fmt)
     names = list(LEAD_COLUMNS) + [columns[it.id] for it in q.items]
     frame = pd.DataFrame(rows, columns=names)
     for it in q.items:
@@ -122,8 +140,12 @@ def _frame(q: Questionnaire, h: str, rows: list[list[Any]], columns: dict[str, s
         f = codebook.item_field(q, it.id, columns[it.id], lang, flavour.codes)
         labels[columns[it.id]] = codebook.item_text(q, it.id, lang)[: flavour.label_limit]
         anchors = {c["value"]: c["label"] for c in f["categories"]}
-        anchors.update({code: codebook.NON_ANSWER_LABELS[k][codebook.lang_or_default(lang)]
-                        for k, code in flavour.codes.items()})
+        anchors.update(
+            {
+                code: codebook.NON_ANSWER_LABELS[k][codebook.lang_or_default(lang)]
+                for k, code in flavour.codes.items()
+            }
+        )
         value_labels[columns[it.id]] = anchors
         missing[columns[it.id]] = list(flavour.codes.values())
     meta = {
@@ -150,16 +172,28 @@ def _through_temp(target: Path, emit: Callable[[Path], None]) -> Path:
     return target
 
 
-def _resource(q: Questionnaire, h: str, file_name: str, columns: dict[str, str], lang: str,
-              flavour: Flavour) -> dict[str, Any]:
+def _resource(
+    q: Questionnaire, h: str, file_name: str, columns: dict[str, str], lang: str, flavour: Flavour
+) -> dict[str, Any]:
     fields = [codebook.field(c, lang, [q]) for c in LEAD_COLUMNS]
     for f in fields:
         if f["name"] == "completed":
-            f.update({"type": "integer", "constraints": {"enum": [0, 1]},
-                      "categories": [{"value": 0, "label": YES_NO.get(lang, YES_NO["en"])[0]},
-                                     {"value": 1, "label": YES_NO.get(lang, YES_NO["en"])[1]}]})
+            f.update(
+                {
+                    "type": "integer",
+                    "constraints": {"enum": [0, 1]},
+                    "categories": [
+                        {"value": 0, "label": YES_NO.get(lang, YES_NO["en"])[0]},
+                        {"value": 1, "label": YES_NO.get(lang, YES_NO["en"])[1]},
+                    ],
+                }
+            )
     fields += [codebook.item_field(q, it.id, columns[it.id], lang, flavour.codes) for it in q.items]
     return codebook.resource(
-        file_name.rsplit(".", 1)[0], file_name, flavour.fmt, fields, mediatype=flavour.mediatype,
+        file_name.rsplit(".", 1)[0],
+        file_name,
+        flavour.fmt,
+        fields,
+        mediatype=flavour.mediatype,
         description=f"One row per response to {q.id} version {q.version} ({h}); one column per item.",
     )

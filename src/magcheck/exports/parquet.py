@@ -84,7 +84,7 @@ def _arrow_type(pa: Any, kind: str) -> Any:
 
 
 # Characters Hive (and Spark, pyarrow) escape in a partition folder's name, as %XX.
-_ESCAPED = set('"#%\'*/:=?\\\x7f{[]^') | {chr(c) for c in range(32)}
+_ESCAPED = set("\"#%'*/:=?\\\x7f{[]^") | {chr(c) for c in range(32)}
 
 
 def partition_value(region: str | None) -> str:
@@ -100,8 +100,16 @@ def partition_dir(year: int, region: str | None) -> str:
 class Partitioned:
     """One table written as Hive partitions: rows buffered per partition, a row group at a time."""
 
-    def __init__(self, pa: Any, pq: Any, root: Path, name: str, types: list[tuple[str, str]],
-                 metadata: dict[str, str], stack: ExitStack):
+    def __init__(
+        self,
+        pa: Any,
+        pq: Any,
+        root: Path,
+        name: str,
+        types: list[tuple[str, str]],
+        metadata: dict[str, str],
+        stack: ExitStack,
+    ):
         self.pa, self.pq, self.root, self.name, self.stack = pa, pq, root, name, stack
         self.types = types
         fields = [pa.field(n, _arrow_type(pa, k)) for n, k in types]
@@ -123,7 +131,7 @@ class Partitioned:
             return
         pa = self.pa
         columns = []
-        for (name, kind), values in zip(self.types, zip(*rows, strict=True), strict=True):
+        for (_name, kind), values in zip(self.types, zip(*rows, strict=True), strict=True):
             if kind == _DICT:
                 columns.append(pa.array(values, pa.string()).dictionary_encode())
             else:
@@ -147,7 +155,9 @@ class Partitioned:
         return sorted(f"{self.name}/{partition_dir(*key)}/part-0.parquet" for key in self.writers)
 
 
-def _metadata(questionnaires: dict[str, Questionnaire], options: ExportOptions, table: str) -> dict[str, str]:
+def _metadata(
+    questionnaires: dict[str, Questionnaire], options: ExportOptions, table: str
+) -> dict[str, str]:
     return {
         "magcheck": json.dumps(
             {
@@ -175,14 +185,22 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
     with atomic_folder(path, protect=[store.path]) as tmp:
         with ExitStack() as stack:
             tables = {
-                "answers": Partitioned(pa, pq, tmp, "answers", ANSWER_TYPES, _metadata(qs, options, "answers"), stack),
-                "scores": Partitioned(pa, pq, tmp, "scores", SCORE_TYPES, _metadata(qs, options, "scores"), stack),
+                "answers": Partitioned(
+                    pa, pq, tmp, "answers", ANSWER_TYPES, _metadata(qs, options, "answers"), stack
+                ),
+                "scores": Partitioned(
+                    pa, pq, tmp, "scores", SCORE_TYPES, _metadata(qs, options, "scores"), stack
+                ),
             }
             wide = {
                 h: Partitioned(
-                    pa, pq, tmp, f"wide_{wide_names[h]}",
+                    pa,
+                    pq,
+                    tmp,
+                    f"wide_{wide_names[h]}",
                     LEAD_TYPES + [(item_columns[h][it.id], "int16") for it in q.items],
-                    _metadata({h: q}, options, f"wide_{wide_names[h]}"), stack,
+                    _metadata({h: q}, options, f"wide_{wide_names[h]}"),
+                    stack,
                 )
                 for h, q in qs.items()
             }
@@ -194,21 +212,41 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                 items = {it.id: it for it in q.items}
                 for item_id, value, answered_at, missing in rec.answers:
                     item = items.get(item_id)
-                    scored = None if value is None or item is None else scored_value(value, item.reverse, q.scale.min, q.scale.max)
-                    tables["answers"].add(key, lead + (
-                        item_id,
-                        item.component if item else None,
-                        item.reverse if item else None,
-                        value,
-                        missing,
-                        scored,
-                        timestamp(answered_at),
-                    ))
+                    scored = (
+                        None
+                        if value is None or item is None
+                        else scored_value(value, item.reverse, q.scale.min, q.scale.max)
+                    )
+                    tables["answers"].add(
+                        key,
+                        lead
+                        + (
+                            item_id,
+                            item.component if item else None,
+                            item.reverse if item else None,
+                            value,
+                            missing,
+                            scored,
+                            timestamp(answered_at),
+                        ),
+                    )
                 if rec.scores is not None:
                     for comp, s in rec.scores.items():
-                        tables["scores"].add(key, lead + (comp, as_float(s.score), band(s.score, q.bands), s.answered, s.items))
+                        tables["scores"].add(
+                            key,
+                            lead
+                            + (
+                                comp,
+                                as_float(s.score),
+                                band(s.score, q.bands),
+                                s.answered,
+                                s.items,
+                            ),
+                        )
                 values = {a[0]: a[1] for a in rec.answers}
-                wide[rec.lead.questionnaire_hash].add(key, lead + tuple(values.get(it.id) for it in q.items))
+                wide[rec.lead.questionnaire_hash].add(
+                    key, lead + tuple(values.get(it.id) for it in q.items)
+                )
             parts = {name: t.finish() for name, t in tables.items()}
             wide_parts = {h: t.finish() for h, t in wide.items()}
         for h, q in qs.items():
@@ -222,17 +260,34 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             if not wide_parts[h]:
                 continue
             fields = [_field(c, options, {h: q}) for c, _ in LEAD_TYPES]
-            fields += [codebook.item_field(q, it.id, item_columns[h][it.id], options.lang) for it in q.items]
+            fields += [
+                codebook.item_field(q, it.id, item_columns[h][it.id], options.lang)
+                for it in q.items
+            ]
             fields += [_field("year", options, qs), _field("region", options, qs)]
-            resources.append(codebook.resource(f"wide_{wide_names[h]}", wide_parts[h], "parquet", fields,
-                                               mediatype="application/vnd.apache.parquet",
-                                               description=f"One row per response to {q.id} version {q.version} ({h}); one column per item."))
+            resources.append(
+                codebook.resource(
+                    f"wide_{wide_names[h]}",
+                    wide_parts[h],
+                    "parquet",
+                    fields,
+                    mediatype="application/vnd.apache.parquet",
+                    description=f"One row per response to {q.id} version {q.version} ({h}); one column per item.",
+                )
+            )
         codebook.write_package(
             tmp / "datapackage.json",
-            codebook.package(resources, qs, options.lang, options.pseudonymize, responses.floor, documents=True,
-                             notes="Each table is a folder of Hive partitions (year=YYYY/region=NAME, "
-                             "/ = % : and the like as %XX; region=__none__ when the group has no region); "
-                             "year and region come from the folder names."),
+            codebook.package(
+                resources,
+                qs,
+                options.lang,
+                options.pseudonymize,
+                responses.floor,
+                documents=True,
+                notes="Each table is a folder of Hive partitions (year=YYYY/region=NAME, "
+                "/ = % : and the like as %XX; region=__none__ when the group has no region); "
+                "year and region come from the folder names.",
+            ),
         )
     return [path]
 
@@ -244,7 +299,17 @@ def _field(column: str, options: ExportOptions, qs: dict[str, Questionnaire]) ->
     return f
 
 
-def _resource(name: str, paths: list[str], columns: list[str], qs: dict[str, Questionnaire],
-              options: ExportOptions) -> dict[str, Any]:
-    fields = [_field(c, options, qs) for c in columns] + [_field("year", options, qs), _field("region", options, qs)]
-    return codebook.resource(name, paths, "parquet", fields, mediatype="application/vnd.apache.parquet")
+def _resource(
+    name: str,
+    paths: list[str],
+    columns: list[str],
+    qs: dict[str, Questionnaire],
+    options: ExportOptions,
+) -> dict[str, Any]:
+    fields = [_field(c, options, qs) for c in columns] + [
+        _field("year", options, qs),
+        _field("region", options, qs),
+    ]
+    return codebook.resource(
+        name, paths, "parquet", fields, mediatype="application/vnd.apache.parquet"
+    )
