@@ -33,6 +33,7 @@ SUFFIX = ""
 FOLDER = True  # --out names a folder (exports/__init__.py checks it as one)
 NULL_PARTITION = "__none__"  # not the Hive null: pandas cannot yet read a null partition
 ROWS_PER_GROUP = 65_536  # rows buffered per partition before a row group is written
+ROWS_BUFFERED = 131_072  # rows buffered per table across partitions: memory stays bounded
 _DICT = "dict"
 # The lead columns as stored (region is a partition key, so it lives in the folder name).
 LEAD_TYPES: list[tuple[str, str]] = [
@@ -97,6 +98,16 @@ def partition_dir(year: int, region: str | None) -> str:
     return f"year={year}/region={partition_value(region)}"
 
 
+def _timestamps(pa: Any, values: tuple[Any, ...]) -> Any:
+    """ISO 8601 texts with an offset as UTC timestamps: Arrow parses them in C; anything it
+    cannot read (an old value without an offset) goes through Python, taken as UTC."""
+    target = _arrow_type(pa, "timestamp")
+    try:
+        return pa.array(values, pa.string()).cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None else timestamp(v) for v in values], target)
+
+
 class Partitioned:
     """One table written as Hive partitions: rows buffered per partition, a row group at a time."""
 
@@ -124,6 +135,9 @@ class Partitioned:
         self.rows += 1
         if len(rows) >= ROWS_PER_GROUP:
             self.flush(key)
+        elif self.rows >= ROWS_BUFFERED:  # many partitions, each small: write them all
+            for other in list(self.buffers):
+                self.flush(other)
 
     def flush(self, key: tuple[int, str | None]) -> None:
         rows = self.buffers.get(key)
@@ -134,6 +148,8 @@ class Partitioned:
         for (_name, kind), values in zip(self.types, zip(*rows, strict=True), strict=True):
             if kind == _DICT:
                 columns.append(pa.array(values, pa.string()).dictionary_encode())
+            elif kind == "timestamp":
+                columns.append(_timestamps(pa, values))
             else:
                 columns.append(pa.array(values, _arrow_type(pa, kind)))
         table = pa.Table.from_arrays(columns, schema=self.schema)
@@ -144,6 +160,7 @@ class Partitioned:
             self.stack.callback(writer.close)  # closed before its file is renamed into place
             self.writers[key] = writer
         writer.write_table(table)
+        self.rows -= len(rows)
         rows.clear()
 
     def path(self, key: tuple[int, str | None]) -> Path:
@@ -227,7 +244,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                             value,
                             missing,
                             scored,
-                            timestamp(answered_at),
+                            answered_at,
                         ),
                     )
                 if rec.scores is not None:
