@@ -229,8 +229,9 @@ def check_folder(path: Path, protect: Iterable[Path] = ()) -> Path:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
     if not stat.S_ISDIR(info.st_mode):
+        kind = "a file" if stat.S_ISREG(info.st_mode) else kind_of(info.st_mode)
         raise OutputError(
-            f"{path}: refused: it is {kind_of(info.st_mode)}, and a folder is expected; "
+            f"{path}: refused: it is {kind}, and a folder is expected; "
             "give a new folder's name"
         )
     try:
