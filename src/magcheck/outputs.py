@@ -231,8 +231,7 @@ def check_folder(path: Path, protect: Iterable[Path] = ()) -> Path:
     if not stat.S_ISDIR(info.st_mode):
         kind = "a file" if stat.S_ISREG(info.st_mode) else kind_of(info.st_mode)
         raise OutputError(
-            f"{path}: refused: it is {kind}, and a folder is expected; "
-            "give a new folder's name"
+            f"{path}: refused: it is {kind}, and a folder is expected; give a new folder's name"
         )
     try:
         if any(os.scandir(real)):
