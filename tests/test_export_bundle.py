@@ -84,7 +84,7 @@ def test_export_files_are_owner_only(tmp_path: Path) -> None:
             *export(store, "csv", tmp_path / "x.csv"),
             *export(store, "fhir", tmp_path / "x.fhir.json"),
         ]
-    assert len(written) == 4
+    assert len(written) == 5  # csv: two tables and their codebook
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -16,7 +16,7 @@ from .export_support import fill_store
 
 def _export(tmp_path: Path, **kw) -> tuple[Path, Path]:
     with Store.open(tmp_path / "a") as store:
-        answers, scores = export(store, "csv", tmp_path / "out.csv", **kw)
+        answers, scores, _codebook = export(store, "csv", tmp_path / "out.csv", **kw)
     return answers, scores
 
 

@@ -211,3 +211,62 @@ def write_text(
     with atomic_output(path, protect, encoding=encoding) as fh:
         fh.write(text)
     return path
+
+
+def check_folder(path: Path, protect: Iterable[Path] = ()) -> Path:
+    """The real path a dataset folder may be written to: missing, or an empty folder; never a
+    file, a store's folder or anything that holds files already."""
+    real = Path(os.path.realpath(path))
+    for database in protect:
+        if _same(real, Path(database).parent) or any(_same(real, f) for f in store_files(database)):
+            raise OutputError(
+                f"{path}: refused: it is the store's own folder or file; choose another"
+            )
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        return real
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        kind = "a file" if stat.S_ISREG(info.st_mode) else kind_of(info.st_mode)
+        raise OutputError(
+            f"{path}: refused: it is {kind}, and a folder is expected; give a new folder's name"
+        )
+    try:
+        if any(os.scandir(real)):
+            raise OutputError(f"{path}: refused: the folder is not empty; give a new folder's name")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    return real
+
+
+@contextmanager
+def atomic_folder(path: Path, protect: Iterable[Path] = ()) -> Iterator[Path]:
+    """Write a dataset folder whole or not at all: the caller fills a temporary sibling folder
+    (0700; its files through atomic_output), which is renamed into place at the end. A missing or
+    empty target is taken; anything else is refused (check_folder). On any error the temporary
+    folder is removed and the target is left as it was."""
+    import shutil
+
+    protect = list(protect)
+    target = check_folder(path, protect)
+    make_folders(target.parent)
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in {target.parent}: {reason(exc)}") from None
+    try:
+        os.chmod(tmp, 0o700)
+        yield tmp
+        check_folder(path, protect)  # nothing appeared there while we wrote
+        if target.exists():
+            os.rmdir(target)  # empty (checked above): the rename takes its place
+        os.rename(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"{path}: cannot write: {reason(exc)}; nothing was written") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _sync_folder(target.parent)

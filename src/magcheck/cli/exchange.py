@@ -36,6 +36,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             args.encrypt_to or (),
             args.encrypt,
             args.unencrypted,
+            args.lang,
         )
     for path in written:
         print(f"Wrote {shown(path)}")
@@ -146,17 +147,28 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "export",
         cmd_export,
-        "export sessions for an evaluator: bundle (JSON), csv (two tables) or fhir (R4), "
-        "optionally encrypted to the evaluator's public key",
+        "export sessions for an evaluator: bundle (JSON), csv (two tables), fhir (R4), "
+        "parquet (a dataset folder), sav (SPSS) or dta (Stata); bundle, csv and fhir can be "
+        "encrypted to the evaluator's public key",
         "magcheck export --format bundle --out tuesday.json --pseudonymize --encrypt-to national",
         common,
     )
-    p.add_argument("--format", choices=["bundle", "csv", "fhir"], default="bundle")
+    p.add_argument(
+        "--format", choices=["bundle", "csv", "fhir", "parquet", "sav", "dta"], default="bundle"
+    )
     p.add_argument(
         "--out",
         metavar="PATH",
-        help="file to write (csv: NAME.csv writes NAME-answers.csv and NAME-scores.csv); "
+        help="file to write (csv: NAME.csv writes NAME-answers.csv and NAME-scores.csv; "
+        "parquet: a new or empty folder; sav/dta: NAME.sav writes NAME-<questionnaire>-v<N>.sav "
+        "per version; csv, parquet, sav, dta add a datapackage.json codebook); "
         "default: the exports folder in the data folder",
+    )
+    p.add_argument(
+        "--lang",
+        choices=["en", "es", "pt"],
+        default="en",
+        help="language of value labels and item texts in codebooks, SPSS and Stata files (en)",
     )
     p.add_argument("--group", help="only this group (name or id)")
     p.add_argument("--since", metavar="DATE", help="only sessions on or after this date")

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
-from ..outputs import check_target
+from ..outputs import check_folder, check_target
 from ..paths import export_dir
 from ..store import Store
 from .common import ExportOptions, check_since
@@ -21,6 +21,9 @@ FORMATS: dict[str, str] = {
     "bundle": "magcheck.exports.bundle",
     "csv": "magcheck.exports.csv_tables",
     "fhir": "magcheck.exports.fhir",
+    "parquet": "magcheck.exports.parquet",
+    "sav": "magcheck.exports.sav",
+    "dta": "magcheck.exports.dta",
 }
 
 
@@ -59,6 +62,7 @@ def export(
     encrypt_to: Sequence[str] = (),
     encrypt: bool = False,
     unencrypted: bool = False,
+    lang: str = "en",
 ) -> list[Path]:
     """Write the store's data (optionally one group, sessions on or after a date) as fmt.
 
@@ -71,8 +75,11 @@ def export(
     recipients = encryption_keys(store, fmt, encrypt_to, encrypt, unencrypted)
     if recipients and path.name.endswith(".age"):
         path = path.with_name(path.name[: -len(".age")])
-    options = ExportOptions(group_id, check_since(since), pseudonymize, tuple(recipients))
-    check_target(path, protect=[store.path])  # never the store's own files, a device or a folder
+    options = ExportOptions(group_id, check_since(since), pseudonymize, tuple(recipients), lang)
+    if getattr(module, "FOLDER", False):  # a dataset folder: missing or empty, never a file
+        check_folder(path, protect=[store.path])
+    else:  # never the store's own files, a device or a folder
+        check_target(path, protect=[store.path])
     written = list(module.write(store, path, options))
     return [p.with_name(p.name + ".age") for p in written] if recipients else written
 

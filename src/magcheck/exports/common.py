@@ -33,6 +33,7 @@ class ExportOptions:
     since: str | None = None
     pseudonymize: bool = False
     recipients: tuple[str, ...] = ()  # age public keys: the files are written encrypted (.age)
+    lang: str = "en"  # labels and item texts in codebooks, SPSS and Stata files
 
 
 def owner_only(

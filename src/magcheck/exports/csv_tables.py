@@ -22,6 +22,7 @@ from .common import (
     pseudonymize_session,
     public_group,
 )
+from .csv_codebook import write_csv_codebook
 from .records import read_store
 
 SUFFIX = ".csv"
@@ -133,4 +134,13 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                             s.items,
                         ]
                     )
-    return [answers_path, scores_path]
+    book = write_csv_codebook(
+        answers_path,
+        scores_path,
+        ANSWER_COLUMNS,
+        SCORE_COLUMNS,
+        data.questionnaires,
+        options,
+        floor,
+    )
+    return [answers_path, scores_path, book]
