@@ -202,7 +202,11 @@ def test_stored_recipients_and_require_encryption(keys, tmp_path):
         "export", "--format", "csv", "--out", str(tmp_path / "t.csv"), "--encrypt", data_dir=field
     )
     assert tables.returncode == 0, tables.stderr
-    assert sorted(p.name for p in tmp_path.glob("t*")) == ["t-answers.csv.age", "t-scores.csv.age"]
+    assert sorted(p.name for p in tmp_path.glob("t*")) == [
+        "t-answers.csv.age",
+        "t-csv-datapackage.json.age",  # the codebook travels encrypted too
+        "t-scores.csv.age",
+    ]
     identity = pyrage.passphrase.decrypt(keys["key"].read_bytes(), PASSPHRASE).decode()
     [secret_line] = [s for s in identity.splitlines() if s.startswith("AGE-SECRET")]
     me = pyrage.x25519.Identity.from_str(secret_line)
