@@ -14,7 +14,6 @@ from typing import Any
 from .. import __version__
 from ..core.model import COMPONENT_IDS, NON_ANSWERS, ROLES, Questionnaire
 from ..i18n import LANGUAGE_NAMES, band_word, lang_or_default, name
-from ..outputs import atomic_output
 
 BANDS = ("strong", "developing", "weak", "missing", "insufficient")
 ROLE_LABELS = {
@@ -274,8 +273,13 @@ def resource(
     return out
 
 
-def write_package(path: Path, descriptor: dict[str, Any]) -> Path:
-    with atomic_output(path) as fh:
+def write_package(
+    path: Path, descriptor: dict[str, Any], recipients: tuple[str, ...] = ()
+) -> Path:
+    """The codebook, encrypted like the data it describes when the export is (NAME.age)."""
+    from .common import owner_only
+
+    with owner_only(path, recipients=recipients) as fh:
         json.dump(descriptor, fh, ensure_ascii=False, indent=2)
         fh.write("\n")
     return path

@@ -49,4 +49,4 @@ def write_csv_codebook(
         floor,
         notes="Text cells that start like a spreadsheet formula (= + - @) carry a leading '.",
     )
-    return codebook.write_package(codebook_path(answers_path), descriptor)
+    return codebook.write_package(codebook_path(answers_path), descriptor, options.recipients)
