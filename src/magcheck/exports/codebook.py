@@ -273,9 +273,7 @@ def resource(
     return out
 
 
-def write_package(
-    path: Path, descriptor: dict[str, Any], recipients: tuple[str, ...] = ()
-) -> Path:
+def write_package(path: Path, descriptor: dict[str, Any], recipients: tuple[str, ...] = ()) -> Path:
     """The codebook, encrypted like the data it describes when the export is (NAME.age)."""
     from .common import owner_only
 
