@@ -62,7 +62,10 @@ def imports(path: Path) -> list[tuple[int, str]]:
                 name = ".".join(base + ([node.module] if node.module else []))
             else:
                 name = node.module or ""
-            found.append((node.lineno, name))
+            if node.module is None:  # from . import a, b: the modules a and b
+                found.extend((node.lineno, f"{name}.{a.name}") for a in node.names)
+            else:
+                found.append((node.lineno, name))
     return found
 
 
@@ -107,3 +110,30 @@ def test_version_imports_neither_textual_nor_the_store() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_module_outside_the_app_imports_itself_in_a_circle() -> None:
+    """The library reads one way (the app's screens may name each other for types only)."""
+    graph: dict[str, set[str]] = {}
+    for path in SOURCES:
+        mine = module_of(path)
+        if mine.startswith("magcheck.tui"):
+            continue
+        known = {module_of(p) for p in SOURCES}
+        graph[mine] = {name for _, name in imports(path) if name in known and name != mine} - {
+            "magcheck"
+        }
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                raise AssertionError(" -> ".join([*trail, node, nxt]))
+            if nxt not in state:
+                visit(nxt, [*trail, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])

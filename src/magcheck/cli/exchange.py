@@ -71,7 +71,7 @@ def _reader(args: argparse.Namespace) -> Any:
 
     if not args.identity:
         return read_bundle
-    from ..exports.crypto import bundle_reader
+    from ..exports.reading import bundle_reader
     from .keys import identities_from
 
     return bundle_reader(identities_from(args))

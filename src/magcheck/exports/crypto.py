@@ -17,7 +17,13 @@ from typing import IO, Any
 from ..errors import InputError, MagcheckError
 from ..inputs import FileRefused, read_regular
 from ..outputs import OutputError, atomic_output, check_target
-from .reading import AGE_HEADERS, MAX_BYTES, Bundle, BundleRejected, read_bundle
+
+AGE_HEADERS = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
+
+
+class DecryptionRefused(MagcheckError):
+    """An encrypted file that cannot be opened; str() is the one-line reason."""
+
 
 SUFFIX = ".age"
 INSTALL = 'pip install "magcheck[crypto]"'
@@ -230,37 +236,20 @@ def new_key_pair(out: Path, passphrase: str) -> tuple[Path, Path]:
 
 
 def decrypt(data: bytes, identities: list[Any]) -> bytes:
-    """The plain bytes, or BundleRejected with a one-line reason."""
+    """The plain bytes, or DecryptionRefused with a one-line reason."""
     age = pyrage()
     try:
         return bytes(age.decrypt(data, identities))
     except age.DecryptError as exc:
         why = str(exc)
         if "No matching keys" in why:
-            raise BundleRejected(
+            raise DecryptionRefused(
                 "encrypted to other keys: none of the identities given opens it "
                 "(or its header was changed)"
             ) from None
         if "MAC" in why:
-            raise BundleRejected("encrypted file damaged: its header was changed") from None
-        raise BundleRejected(
+            raise DecryptionRefused("encrypted file damaged: its header was changed") from None
+        raise DecryptionRefused(
             "encrypted file damaged or cut short: the data does not check out "
             "(an interrupted copy or a changed byte)"
         ) from None
-
-
-def bundle_reader(identities: list[Any]) -> Callable[[Path, int], Bundle]:
-    """read_bundle that opens .age files with the identities (in memory) and plain ones as is."""
-
-    def read(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
-        try:
-            raw = read_regular(path, max_bytes + max_bytes // 256 + 4096)  # age's own overhead
-        except FileRefused as exc:
-            raise BundleRejected(exc.reason) from None
-        if not is_encrypted(raw[:64]):
-            return read_bundle(path, max_bytes, raw)
-        plain = decrypt(raw, identities)
-        del raw
-        return read_bundle(path, max_bytes, plain)
-
-    return read

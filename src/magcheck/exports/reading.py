@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ..store import Group
 from .bundle import canonical
 from .bundle_records import _groups, _list, _need, _questionnaires, _session
 from .common import FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS
+from .crypto import AGE_HEADERS, DecryptionRefused, decrypt, is_encrypted
 from .fields import Invalid, printable
 from .records import Dataset, SessionRecord
 from .schema import check_envelope
@@ -24,7 +26,6 @@ from .schema import check_envelope
 MAX_BYTES = 256 * 1024 * 1024
 
 
-AGE_HEADERS = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
 _TAIL = re.compile(rb',"sha256":"([0-9a-f]{64})"\}\s*$')
 
 
@@ -206,3 +207,23 @@ def read_bundle(path: Path, max_bytes: int = MAX_BYTES, data: bytes | None = Non
         qs,
         sessions,
     )
+
+
+def bundle_reader(identities: list[Any]) -> Callable[[Path, int], Bundle]:
+    """read_bundle that opens .age files with the identities (in memory) and plain ones as is."""
+
+    def read(path: Path, max_bytes: int = MAX_BYTES) -> Bundle:
+        try:
+            raw = read_regular(path, max_bytes + max_bytes // 256 + 4096)  # age's own overhead
+        except FileRefused as exc:
+            raise BundleRejected(exc.reason) from None
+        if not is_encrypted(raw[:64]):
+            return read_bundle(path, max_bytes, raw)
+        try:
+            plain = decrypt(raw, identities)
+        except DecryptionRefused as exc:
+            raise BundleRejected(str(exc)) from None
+        del raw
+        return read_bundle(path, max_bytes, plain)
+
+    return read
