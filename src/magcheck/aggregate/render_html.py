@@ -10,7 +10,7 @@ from .. import __version__, i18n
 from ..core.evidence import OFTEN, SOMETIMES
 from ..core.model import BENEFIT_IDS, COMPONENT_IDS
 from ..core.scoring import band
-from .results import ALPHA_MIN_N, BAND_COLUMNS, Aggregate, Trend
+from .results import ALPHA_MIN_N, BAND_COLUMNS, Aggregate, Trend, totals
 from .stats import MeanCI
 
 COLOURS = {
@@ -295,8 +295,7 @@ def to_html(agg: Aggregate, sources: list[str]) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>magcheck aggregate report</title><style>{CSS}</style></head><body>
 <h1>Mutual aid groups: core components across groups</h1>
-<p class="meta">{agg.groups} groups · {agg.sessions} sessions · {agg.responses} responses ·
-{agg.answers} answers · from {escape(", ".join(sources))} · magcheck {__version__} · {stamp}</p>
+<p class="meta">{totals(agg)} · from {escape(", ".join(sources))} · magcheck {__version__} · {stamp}</p>
 {about}
 {notes}
 <section><h2>Component scores</h2>

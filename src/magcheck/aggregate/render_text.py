@@ -19,7 +19,7 @@ from ..core.scoring import band
 from ..exports.common import CsvWriter
 from ..text import shown
 from .render_json import to_data  # noqa: F401  (re-exported: its home was here)
-from .results import ALPHA_MIN_N, BAND_COLUMNS, Aggregate, Trend
+from .results import ALPHA_MIN_N, BAND_COLUMNS, Aggregate, Trend, totals
 from .stats import MeanCI
 
 BAND_STYLE = {
@@ -83,13 +83,7 @@ def _linked(agg: Aggregate, benefit: str, reported: str) -> Text:
 
 
 def to_rich(agg: Aggregate) -> RenderableType:
-    parts: list[RenderableType] = [
-        Text(
-            f"{agg.groups} groups · {agg.sessions} sessions · {agg.responses} responses · "
-            f"{agg.answers} answers",
-            style="bold",
-        )
-    ]
+    parts: list[RenderableType] = [Text(totals(agg), style="bold")]
     parts.extend(Text(line, style="italic") for line in agg.about)
     parts.extend(Text(f"note: {shown(n)}", style="yellow") for n in agg.notes)
     t = _table(

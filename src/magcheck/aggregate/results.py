@@ -122,3 +122,19 @@ class Aggregate:
     def about(self) -> tuple[str, ...]:
         """The statements every renderer shows once."""
         return (INSTRUMENT_NOTE, LINKS_NOTE, floor_note(self.floor))
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """'1 group', '3 groups': the counts at the head of every rendering."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def totals(agg: Aggregate) -> str:
+    return " · ".join(
+        (
+            counted(agg.groups, "group", "groups"),
+            counted(agg.sessions, "session", "sessions"),
+            counted(agg.responses, "response", "responses"),
+            counted(agg.answers, "answer", "answers"),
+        )
+    )
