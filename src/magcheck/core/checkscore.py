@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .model import Item, Questionnaire
-from .scoring import INSUFFICIENT, band, mean, response_scores
+from .scoring import band, mean, response_scores
 
 PRIVACY_FLOOR = 3
 UP, DOWN, SAME = "up", "down", "same"
@@ -159,15 +159,3 @@ def change(current: Fraction | None, previous: Fraction | None, step: Fraction) 
     if previous - current > step:
         return DOWN
     return SAME
-
-
-def standing(*parts: PartScores | None) -> dict[str, str]:
-    """How each component stands: from the first part given that scored it."""
-    out: dict[str, str] = {}
-    for part in parts:
-        if part is None:
-            continue
-        for row in part.components:
-            if row.band != INSUFFICIENT:
-                out.setdefault(row.component, row.band)
-    return out

@@ -104,7 +104,7 @@ def _timestamps(pa: Any, values: tuple[Any, ...]) -> Any:
     target = _arrow_type(pa, "timestamp")
     try:
         return pa.array(values, pa.string()).cast(target)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # any text Arrow cannot cast: parsed one by one below
         return pa.array([None if v is None else timestamp(v) for v in values], target)
 
 

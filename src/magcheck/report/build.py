@@ -14,12 +14,10 @@ from fractions import Fraction
 from .. import i18n
 from ..core.checkscore import (
     Comparison,
-    PartComponent,
     PartScores,
     change,
     compare_parallel,
     part_scores,
-    standing,
 )
 from ..core.evidence import load_evidence
 from ..core.model import BENEFIT_IDS, Questionnaire
@@ -151,13 +149,15 @@ def build_report(store: Store, check: Check, lang: str | None = None) -> CheckRe
             )
         )
 
-    def scores_of(part: Part | None) -> PartScores | None:
-        if part is None or not part.shown:
-            return None
-        return PartScores(part.role, part.people, tuple(_as_component(r) for r in part.rows), {})
-
-    here = standing(scores_of(mem), scores_of(fac))
-    standing_from = MEMBER if scores_of(mem) else (FACILITATOR if scores_of(fac) else None)
+    # How each component stands: from the members when their results are shown, else from the
+    # facilitator; the first shown part that scored a component decides it.
+    shown_parts = [p for p in (mem, fac) if p is not None and p.shown]
+    here: dict[str, str] = {}
+    for part in shown_parts:
+        for row in part.rows:
+            if row.band != INSUFFICIENT:
+                here.setdefault(row.component, row.band)
+    standing_from = shown_parts[0].role if shown_parts else None
     evidence = load_evidence()
     benefits = tuple(
         BenefitLink(b, tuple((c, how, here.get(c)) for c, how in evidence.links(b)))
@@ -178,10 +178,6 @@ def build_report(store: Store, check: Check, lang: str | None = None) -> CheckRe
     )
 
 
-def _as_component(row: ComponentRow) -> PartComponent:
-    return PartComponent(row.component, row.score, row.n, row.band)
-
-
 def report_for(store: Store, ref: str, lang: str | None = None) -> CheckReport:
     """A report from a check id or a session id (a session's report is its check's)."""
     from ..errors import NotFoundError
@@ -198,4 +194,4 @@ def report_for(store: Store, ref: str, lang: str | None = None) -> CheckReport:
     return build_report(store, check, lang)
 
 
-__all__ = ["INSUFFICIENT", "BenefitLink", "CheckReport", "ComponentRow", "Part", "build_report"]
+__all__ = ["BenefitLink", "CheckReport", "ComponentRow", "Part", "build_report"]
