@@ -82,6 +82,7 @@ def write_po(
         language_team="",
         charset="utf-8",
     )
+    catalog.fuzzy = False  # the header is magcheck's own, not a guess to review
     n = 0
     for e in entries:
         catalog.add(e.source, e.translation, auto_comments=e.notes, context=e.context)

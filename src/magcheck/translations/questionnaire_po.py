@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.checking import check
 from ..core.documents import to_document
-from ..core.model import Questionnaire
+from ..core.model import LANGUAGES, Questionnaire
 from ..core.overrides import replaces
 from ..core.yamlsource import parse
 from ..errors import Problem
@@ -131,7 +131,8 @@ def import_po(q: Questionnaire, po_path: Path, data_dir: Path, lang: str | None 
     with atomic_output(target) as fh:
         fh.write(text)
     catalogue = locale_dir(data_dir) / f"{language}.json"
-    if not catalogue.exists():  # the app offers a language that has a catalogue, even empty
+    if language not in LANGUAGES and not catalogue.exists():
+        # the app offers a language that has a catalogue, even an empty one
         with atomic_output(catalogue) as fh:
             fh.write("{}\n")
     return Imported(new, language, target, language not in q.languages)
