@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,18 @@ def read_po(path: Path) -> PoFile:
         raise TranslationError(
             [Problem(name, line, "encoding", "not UTF-8; save the file as UTF-8")]
         ) from None
+    language, line = _language(raw)
+    if language is not None and not is_language_code(language):
+        raise TranslationError(
+            [
+                Problem(
+                    name,
+                    line,
+                    "Language",
+                    f"'{language}' is not a language code (e.g. fr, sw, pt-BR)",
+                )
+            ]
+        )
     try:
         catalog = pofile.read_po(io.BytesIO(raw), abort_invalid=True, ignore_obsolete=True)
     except pofile.PoFileError as exc:
@@ -118,7 +131,6 @@ def read_po(path: Path) -> PoFile:
         raise TranslationError(
             [Problem(name, None, "po", f"not a .po file Babel can read: {exc}")]
         ) from None
-    language = _language(raw)
     entries = tuple(
         Entry(
             context=m.context or "",
@@ -133,12 +145,14 @@ def read_po(path: Path) -> PoFile:
     return PoFile(path, language, catalog.project or "", entries)
 
 
-def _language(raw: bytes) -> str | None:
-    """The Language header as written (Babel would normalise it only for locales it knows)."""
+def _language(raw: bytes) -> tuple[str | None, int | None]:
+    """The Language header as written, and its line (Babel knows only the locales it knows)."""
     found = re.search(rb'^"Language: *([^\\"]*)', raw, re.M)
     if not found:
-        return None
-    return found.group(1).decode("utf-8", "replace").strip().replace("_", "-") or None
+        return None, None
+    line = raw.count(b"\n", 0, found.start()) + 1
+    code = found.group(1).decode("utf-8", "replace").strip().replace("_", "-")
+    return code or None, line
 
 
 def placeholders(text: str) -> set[str]:
@@ -234,7 +248,9 @@ def check_entries(
                 )
             )
             continue
-        out[e.context] = " ".join(text.split())
+        out[e.context] = unicodedata.normalize(
+            "NFC", text
+        )  # line breaks kept: some UI texts have them
     if every_one:
         seen = {e.context for e in po.entries}
         for ctx in expected:
