@@ -285,3 +285,29 @@ async def test_the_app_offers_and_shows_a_translated_language(tmp_path: Path) ->
         await wait_until(pilot, lambda: isinstance(app.screen, QuestionScreen))
         await pilot.pause()
         assert MEMBER_FR["member:item:coping_1"][:30] in screen_text(pilot)
+
+
+def test_a_file_for_another_questionnaire_is_named_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    po = _export(data, tmp_path, "fr", "facilitator")
+    result = run("questionnaires", "po-import", "member", str(po), data_dir=data)
+    assert result.returncode == 1
+    assert "made for questionnaire facilitator, not questionnaire member" in result.stderr
+    assert result.stderr.count("\n") == 2  # one problem, then "nothing was written"
+
+
+def test_a_user_copy_stands_in_only_while_it_scores_the_same(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _french_member(data, tmp_path)
+    copy = user_questionnaire_dir(data) / "member.yaml"
+    text = copy.read_text(encoding="utf-8")
+    flipped = text.replace("reverse: false", "reverse: true", 1)
+    copy.write_text(flipped, encoding="utf-8")
+    found, problems = load_all([user_questionnaire_dir(data)])
+    assert found["member"].languages == ("en", "es", "pt")  # the bundled one is used
+    assert "scores answers differently" in str(problems[0])
+    copy.write_text(text.replace("version: 2", "version: 1", 1), encoding="utf-8")
+    found, problems = load_all([user_questionnaire_dir(data)])
+    assert found["member"].version == 2 and "older than the bundled v2" in str(problems[0])
+    listed = run("questionnaires", "list", data_dir=data)
+    assert "skipped questionnaire" in listed.stderr and "older than the bundled v2" in listed.stderr

@@ -110,13 +110,13 @@ def read_po(path: Path) -> PoFile:
         raise TranslationError(
             [Problem(name, line, "encoding", "not UTF-8; save the file as UTF-8")]
         ) from None
-    language, line = _language(raw)
+    language, header_line = _language(raw)
     if language is not None and not is_language_code(language):
         raise TranslationError(
             [
                 Problem(
                     name,
-                    line,
+                    header_line,
                     "Language",
                     f"'{language}' is not a language code (e.g. fr, sw, pt-BR)",
                 )
@@ -126,7 +126,8 @@ def read_po(path: Path) -> PoFile:
         catalog = pofile.read_po(io.BytesIO(raw), abort_invalid=True, ignore_obsolete=True)
     except pofile.PoFileError as exc:
         what = str(exc).rsplit(" on ", 1)[0]
-        raise TranslationError([Problem(name, exc.lineno, "po", what)]) from None
+        # Babel counts lines from 0 here
+        raise TranslationError([Problem(name, exc.lineno + 1, "po", what)]) from None
     except Exception as exc:  # Babel's own errors on a header it cannot read
         raise TranslationError(
             [Problem(name, None, "po", f"not a .po file Babel can read: {exc}")]
@@ -157,6 +158,19 @@ def _language(raw: bytes) -> tuple[str | None, int | None]:
 
 def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
+
+
+def _what(project: str) -> str:
+    name = project.removeprefix("magcheck-")
+    return "the app texts" if name == "ui" else name.replace("questionnaire-", "questionnaire ")
+
+
+def check_project(po: PoFile, project: str) -> list[Problem]:
+    """A file made for another questionnaire (or for the app) is named as such, once."""
+    if po.project.startswith("magcheck-") and po.project != project:
+        message = f"this file was made for {_what(po.project)}, not {_what(project)}"
+        return [Problem(str(po.path), None, "Project-Id-Version", message)]
+    return []
 
 
 def check_language(po: PoFile, given: str | None = None) -> tuple[str, list[Problem]]:

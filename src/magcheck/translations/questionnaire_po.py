@@ -21,7 +21,15 @@ from ..errors import Problem
 from ..i18n import name as component_name
 from ..outputs import atomic_output
 from ..paths import locale_dir, user_questionnaire_dir
-from .pofiles import Entry, TranslationError, check_entries, check_language, read_po, write_po
+from .pofiles import (
+    Entry,
+    TranslationError,
+    check_entries,
+    check_language,
+    check_project,
+    read_po,
+    write_po,
+)
 
 SOURCE = "en"
 
@@ -111,6 +119,9 @@ def import_po(q: Questionnaire, po_path: Path, data_dir: Path, lang: str | None 
     """Check every entry of the .po file against `q`'s English, then write `q` with the
     language into the user folder. Nothing is written when anything is wrong."""
     po = read_po(po_path)
+    wrong = check_project(po, f"magcheck-questionnaire-{q.id}")
+    if wrong:
+        raise TranslationError(wrong)
     language, problems = check_language(po, lang)
     expected = {e.context: e.source for e in entries(q, SOURCE)}
     texts, more = check_entries(po, expected, every_one=True)

@@ -21,6 +21,7 @@ from .pofiles import (
     TranslationError,
     check_entries,
     check_language,
+    check_project,
     placeholders,
     read_po,
     write_po,
@@ -122,6 +123,9 @@ def import_po(po_path: Path, data_dir: Path, lang: str | None = None) -> Importe
     """Check the .po file against the current English, then write the catalogue; a string not
     translated (or fuzzy) is shown in English. Nothing is written when anything is wrong."""
     po = read_po(po_path)
+    wrong = check_project(po, "magcheck-ui")
+    if wrong:
+        raise TranslationError(wrong)
     language, problems = check_language(po, lang)
     expected = {e.context: e.source for e in entries("en")}
     texts, more = check_entries(po, expected, every_one=False, plain=True)
