@@ -9,6 +9,7 @@ from typing import Any
 
 from ..text import shown
 from .common import add_command, console, help_of, load_questionnaires, make_table
+from .translations import register_questionnaire_commands
 
 
 def cmd_q_list(args: argparse.Namespace) -> int:
@@ -108,3 +109,4 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         common,
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
+    register_questionnaire_commands(qsub, common)
