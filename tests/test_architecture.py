@@ -19,14 +19,15 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"ground", "core"},
     "exports": {"ground", "core", "store"},
     "report": {"ground", "core", "store"},
+    "paper": {"ground", "core", "store"},
     "aggregate": {"ground", "core", "store", "exports"},
     "demo": {"ground", "core", "store"},
-    "cli": {"ground", "core", "store", "exports", "report", "aggregate", "demo", "tui"},
+    "cli": {"ground", "core", "store", "exports", "report", "aggregate", "demo", "tui", "paper"},
     "tui": {"ground", "core", "store", "report", "demo"},
 }
 # Third-party packages the library rooms must never import (front ends only).
 FRONT_END_ONLY = {"textual", "argparse"}
-LIBRARY = ("core", "store", "exports", "report", "aggregate", "demo")
+LIBRARY = ("core", "store", "exports", "report", "aggregate", "demo", "paper")
 
 
 def room_of(module: str) -> str:

@@ -14,6 +14,8 @@ from .layout import (
     FOOTER_SIZE,
     HEADER,
     ITEM_SIZE,
+    LABEL_GAP,
+    LABEL_LEADING,
     NUMBER_COL,
     NUMBER_SIZE,
     QR,
@@ -206,8 +208,11 @@ def _item(pdf: Any, plan: FormPlan, block: Any, first: bool) -> None:
         pdf.set_line_width(0.3 if col.non_answer else 0.45)
         box_x = col.x + (col.width - BOX) / 2
         pdf.rect(box_x, block.boxes_top, BOX, BOX)
-        label_top = block.boxes_top + BOX + 1.5
-        write_lines(pdf, col.label, col.x + 0.5, label_top, plan.label_size, col.width - 1.0, True)
+        label_top = block.boxes_top + BOX + LABEL_GAP
+        write_lines(
+            pdf, col.label, col.x + 0.5, label_top, plan.label_size, col.width - 1.0, True,
+            LABEL_LEADING,
+        )  # fmt: skip
 
 
 def _footer(pdf: Any, sheet: Sheet, number: str, page: int, pages: int, lang: str) -> None:

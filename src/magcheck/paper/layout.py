@@ -15,6 +15,7 @@ TITLE_SIZE = 15.0
 TEXT_SIZE = 10.5
 ITEM_SIZE = 11.0
 LABEL_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)  # the largest that fits every label word in its column
+LABEL_LEADING = 1.15  # labels are short: tighter lines keep each label one block
 NUMBER_SIZE = 15.0  # the form number, monospace
 FOOTER_SIZE = 9.0
 
@@ -26,7 +27,8 @@ NUMBER_COL = 10.0  # the item number hangs in this column, the text beside it
 BOX = 8.0  # a tick box's side: large, for shaky hands and bad pens
 GAP_NON = 5.0  # space that sets the non-answers apart from the scale
 CODE_BOX = (60.0, 11.0)
-ITEM_AIR = 5.0  # below each item, before the rule that separates it from the next
+LABEL_GAP = 1.2  # between a box and its label
+ITEM_AIR = 3.5  # below each item, before the rule that separates it from the next
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def plan_form(
     pdf.set_font(SANS, "B", TEXT_SIZE)
     how = wrap(pdf, t("paper.how_to_mark", lang), sheet.inner)
     columns, label_size = _columns(pdf, q, lang, sheet)
-    labels_h = max(len(c.label) for c in columns) * line_height(label_size)
+    labels_h = max(len(c.label) for c in columns) * line_height(label_size, LABEL_LEADING)
     ending_text = t("paper.thanks", lang)
     if crisis:
         ending_text += "\n" + t("paper.crisis", lang, text=crisis)
@@ -123,13 +125,13 @@ def plan_form(
     y = first_top
     for n, item in enumerate(q.items, start=1):
         lines = wrap(pdf, item.text[lang], sheet.inner - NUMBER_COL)
-        boxes_top = len(lines) * line_height(ITEM_SIZE) + 2.5
-        height = boxes_top + BOX + 1.5 + labels_h + ITEM_AIR
+        boxes_top = len(lines) * line_height(ITEM_SIZE) + 2.0
+        height = boxes_top + BOX + LABEL_GAP + labels_h + ITEM_AIR
         if y + height > floor and pages[-1]:
             pages.append([])
             y = sheet.top + HEADER
         pages[-1].append(Block(n, item.id, lines, y, y + boxes_top, y + height))
-        y += height + 3.0
+        y += height + 2.5
     if y + ending_h > floor:
         pages.append([])
         y = sheet.top + HEADER

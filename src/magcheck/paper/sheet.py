@@ -81,9 +81,9 @@ def new_pdf(sheet: Sheet, title: str) -> Any:
     return pdf
 
 
-def line_height(size: float) -> float:
+def line_height(size: float, leading: float = 1.3) -> float:
     """Leading for a size in points, in mm (1.3 times the size: airy enough for photocopies)."""
-    return size * PT * 1.3
+    return size * PT * leading
 
 
 def wrap(pdf: Any, text: str, width: float) -> list[str]:
@@ -115,10 +115,17 @@ def fits(pdf: Any, words: list[str], width: float) -> bool:
 
 
 def write_lines(
-    pdf: Any, lines: list[str], x: float, y: float, size: float, width: float = 0, centre=False
+    pdf: Any,
+    lines: list[str],
+    x: float,
+    y: float,
+    size: float,
+    width: float = 0,
+    centre: bool = False,
+    leading: float = 1.3,
 ) -> float:
     """Draw lines from top `y` (mm); centred in `width` when asked. Returns the y below them."""
-    step = line_height(size)
+    step = line_height(size, leading)
     for line in lines:
         dx = (width - pdf.get_string_width(line)) / 2 if centre else 0.0
         pdf.text(x + dx, y + step * 0.78, line)
