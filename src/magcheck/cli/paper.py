@@ -113,7 +113,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--group", metavar="NAME", help="the group (needed unless --check is given)")
     p.add_argument("--check", metavar="ID", help="add the forms to this existing check")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date of a new check (default today)")
-    p.add_argument("--size", choices=["a4", "letter"], default="a4", help="paper (default a4)")
+    p.add_argument("--size", default="a4", help="paper: a4 (default) or letter")
     p.add_argument("--out", metavar="FILE", help="the PDF to write, e.g. forms.pdf")
     psub = p.add_subparsers(title="commands", metavar="COMMAND")
     lp = add_command(

@@ -20,4 +20,6 @@ def printed_forms(store: Store, check: Check | None = None) -> list[PrintedForm]
     forms = store.paper_forms(check)
     status = store.paper_status()
     dates = {c.id: c.date for c in ([check] if check else store.checks())}
-    return [PrintedForm(f, dates.get(f.check_id, ""), status.get(f.serial, "printed")) for f in forms]
+    return [
+        PrintedForm(f, dates.get(f.check_id, ""), status.get(f.serial, "printed")) for f in forms
+    ]
