@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import __version__
-from . import answer, config, exchange, groups, keys, questionnaires, report, translations
+from . import answer, config, exchange, groups, keys, paper, questionnaires, report, translations
 
-FAMILIES = (questionnaires, groups, answer, report, exchange, keys, config, translations)
+FAMILIES = (questionnaires, groups, answer, report, paper, exchange, keys, config, translations)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
