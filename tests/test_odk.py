@@ -257,6 +257,20 @@ def test_a_form_made_from_another_questionnaire_version_is_refused_with_the_reas
     assert dump(store_dir) == before
 
 
+def test_submissions_of_the_member_form_are_not_taken_as_the_facilitator_s(
+    tmp_path, store_dir, member, facilitator
+):
+    path = central_csv(tmp_path / "m.csv", member, plant(member, GROUPS, DAYS, n=3))
+    result = run(
+        "import", "--from-odk", str(path), "--questionnaire", "facilitator", data_dir=store_dir
+    )
+    assert result.returncode == 1
+    assert "was made from questionnaire member v2" in result.stderr
+    assert f"not the installed facilitator v2 (hash {facilitator.content_hash[:12]}" in (
+        result.stderr
+    )
+
+
 def _edit(path: Path, row: int, column: str, value: str | None) -> None:
     """Set one cell (row as a spreadsheet numbers it), or drop a whole column (value None)."""
     with path.open(newline="", encoding="utf-8") as fh:
@@ -275,6 +289,7 @@ def _edit(path: Path, row: int, column: str, value: str | None) -> None:
     [
         (7, "items-trust_1", "7", "row 7, column items-trust_1: '7' is not one of 1, 2, 3, 4, 5"),
         (4, "items-trust_1", "dont_know", "'dont_know' is not one of"),
+        (5, "items-trust_1", "Always", "(export the CSV with XML values, not labels)"),
         (3, "items-coping_1", "", "row 3, column items-coping_1: nothing is not one of"),
         (1, "items-agency_2", None, "row 1: no column for item agency_2 ('agency_2')"),
         (9, "group", "Wednesday group", "row 9, column group: no group 'Wednesday group'"),
@@ -307,7 +322,9 @@ def test_not_a_csv_of_this_form_is_refused(tmp_path, store_dir, member):
     path.write_text("name,age\nx,3\n", encoding="utf-8")
     result = run("import", "--from-odk", str(path), "--questionnaire", "member", data_dir=store_dir)
     assert result.returncode == 1
-    assert "no submission id column" in result.stderr
+    assert "row 1: no column for the questionnaire's content hash ('magcheck_hash')" in (
+        result.stderr
+    )
     fifo = tmp_path / "pipe.csv"
     import os
 

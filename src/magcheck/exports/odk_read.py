@@ -112,10 +112,8 @@ def _day(value: str) -> str | None:
         return None
 
 
-def read_submissions(path: Path, q: Questionnaire, max_bytes: int = MAX_BYTES) -> Submissions:
-    """Every submission of the file, checked against the questionnaire, or OdkRejected."""
-    name = str(path)
-    raw = read_regular(path, max_bytes)
+def _table(name: str, raw: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows, each with its spreadsheet row number."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -124,123 +122,126 @@ def read_submissions(path: Path, q: Questionnaire, max_bytes: int = MAX_BYTES) -
         ) from None
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    rows: list[tuple[int, list[str]]] = []
+    number = 0
     try:
-        header = next(reader)
-    except StopIteration:
-        raise OdkRejected(f"{name}: the file is empty") from None
+        for number, cells in enumerate(reader, 1):
+            if number == 1 or any(c.strip() for c in cells):
+                rows.append((number, cells))
     except csv.Error as exc:
-        raise OdkRejected(f"{name}: row 1: not a CSV file ({exc})") from None
-    columns = [c.strip() for c in header]
+        raise OdkRejected(f"{name}: row {number + 1}: not valid CSV ({exc})") from None
+    if not rows:
+        raise OdkRejected(f"{name}: the file is empty")
+    header = [c.strip() for c in rows[0][1]]
+    if not rows[1:]:
+        raise OdkRejected(f"{name}: no submissions in the file")
+    return header, rows[1:]
+
+
+def read_submissions(path: Path, q: Questionnaire, max_bytes: int = MAX_BYTES) -> Submissions:
+    """Every submission of the file, checked against the questionnaire, or OdkRejected."""
+    name = str(path)
+    columns, table = _table(name, read_regular(path, max_bytes))
     server = "ODK Central" if {"SubmissionDate", "KEY"} & set(columns) else "KoboToolbox"
+    index = {c: i for i, c in enumerate(columns)}
+
+    def cell(column: str | None, cells: list[str]) -> str:
+        if column is None:
+            return ""
+        i = index[column]
+        return cells[i] if i < len(cells) else ""
+
+    def refuse(row: int, column: str, problem: str) -> OdkRejected:
+        return OdkRejected(f"{name}: row {row}, column {shown(column)}: {problem}")
+
+    hint = (
+        "; this CSV was not exported from a form made by 'magcheck questionnaires xlsform "
+        f"{q.id}', or it was exported with labels instead of values"
+    )
 
     def need(field: str, what: str) -> str:
         column = _column_of(columns, field)
         if column is None:
-            raise OdkRejected(f"{name}: row 1: no column for {what} ('{field}'){_hint}")
+            raise OdkRejected(f"{name}: row 1: no column for {what} ('{field}'){hint}")
         return column
 
-    _hint = (
-        "; this CSV was not exported from a form made by 'magcheck questionnaires xlsform "
-        f"{q.id}', or it was exported with labels instead of values"
-    )
+    # First whether the form was made from this questionnaire: that explains every other
+    # difference (other items, another scale) in one sentence.
+    hash_column = need(HASH_FIELD, "the questionnaire's content hash")
+    version_column = next((c for c in _VERSION_COLUMNS if c in columns), None)
+    tag_column = _column_of(columns, QUESTIONNAIRE_FIELD)
+    for row, cells in table:
+        found_hash = cell(hash_column, cells).strip()
+        if found_hash != q.content_hash:
+            version = cell(version_column, cells).strip()
+            made = cell(tag_column, cells).strip()
+            raise refuse(
+                row,
+                hash_column,
+                f"form version {shown(version or '?')} was made from questionnaire "
+                f"{shown(made or 'unknown')} (hash {shown(found_hash[:12] or 'none')}…), "
+                f"not the installed {questionnaire_tag(q)} (hash {q.content_hash[:12]}…): "
+                f"export a new XLSForm with 'magcheck questionnaires xlsform {q.id}', publish "
+                "it, and collect with it",
+            )
     id_column = next((c for c in _ID_COLUMNS if c in columns), None)
     if id_column is None:
         raise OdkRejected(
             f"{name}: row 1: no submission id column (one of {', '.join(_ID_COLUMNS)})"
         )
     time_column = next((c for c in _TIME_COLUMNS if c in columns), None)
-    version_column = next((c for c in _VERSION_COLUMNS if c in columns), None)
-    hash_column = need(HASH_FIELD, "the questionnaire's content hash")
-    tag_column = _column_of(columns, QUESTIONNAIRE_FIELD)
     group_column = need(GROUP_FIELD, "the group")
     date_column = need(DATE_FIELD, "the meeting date")
     code_column = _column_of(columns, RESPONDENT_FIELD)
     start_column = _column_of(columns, "start")
     end_column = _column_of(columns, "end")
     item_columns = [(item.id, need(item.id, f"item {item.id}")) for item in q.items]
-    index = {c: i for i, c in enumerate(columns)}
     codes = {str(v): v for v in q.scale.points}
     allowed = [*codes, *q.scale.non_answers]
+    labels = {label for texts in q.scale.labels.values() for label in texts}
 
     rows: list[Submission] = []
     seen: dict[str, int] = {}
-    row_number = 1
-    try:
-        for cells in reader:
-            row_number += 1
-            if not any(c.strip() for c in cells):
-                continue
-
-            def cell(column: str, row: int = row_number, values: list[str] = cells) -> str:
-                i = index[column]
-                return values[i] if i < len(values) else ""
-
-            def refuse(column: str, problem: str, row: int = row_number) -> OdkRejected:
-                return OdkRejected(f"{name}: row {row}, column {shown(column)}: {problem}")
-
-            found_hash = cell(hash_column).strip()
-            if found_hash != q.content_hash:
-                version = cell(version_column).strip() if version_column else ""
-                made = cell(tag_column).strip() if tag_column else ""
-                raise refuse(
-                    hash_column,
-                    f"form version {shown(version or '?')} was made from questionnaire "
-                    f"{shown(made or 'unknown')} (hash {shown(found_hash[:12] or 'none')}…), "
-                    f"not the installed {questionnaire_tag(q)} (hash {q.content_hash[:12]}…): "
-                    f"export a new XLSForm with 'magcheck questionnaires xlsform {q.id}', publish "
-                    "it, and collect with it",
-                )
-            instance = cell(id_column).strip().removeprefix("uuid:")
-            if not instance:
-                raise refuse(id_column, "no submission id")
-            if instance in seen:
-                raise refuse(id_column, f"the same submission as row {seen[instance]}")
-            seen[instance] = row_number
-            try:
-                group = clean_name(cell(group_column), "group")
-            except InputError as exc:
-                raise refuse(group_column, str(exc)) from None
-            try:
-                code = check_respondent_code(cell(code_column).strip()) if code_column else None
-            except InputError as exc:
-                raise refuse(str(code_column), str(exc)) from None
-            if not group:
-                raise refuse(group_column, "no group given")
-            day = _day(cell(date_column))
-            if day is None:
-                raise refuse(
-                    date_column, f"'{shown(cell(date_column))}' is not a date like 2026-03-14"
-                )
-            submitted = _timestamp(cell(time_column)) if time_column else None
-            if time_column and submitted is None:
-                raise refuse(time_column, f"'{shown(cell(time_column))}' is not a time")
-            start = _timestamp(cell(start_column)) if start_column else None
-            end = _timestamp(cell(end_column)) if end_column else None
-            fallback = submitted or end or start or f"{day}T00:00:00+00:00"
-            answers: list[tuple[str, int | None, str | None]] = []
-            for item_id, column in item_columns:
-                value = cell(column).strip()
-                if value in codes:
-                    answers.append((item_id, codes[value], None))
-                elif value in q.scale.non_answers:
-                    answers.append((item_id, None, value))
-                else:
-                    got = f"'{shown(value)}'" if value else "nothing"
-                    raise refuse(column, f"{got} is not one of {', '.join(allowed)}")
-            rows.append(
-                Submission(
-                    row_number,
-                    instance,
-                    group,
-                    day,
-                    code,
-                    start or fallback,
-                    end or fallback,
-                    tuple(answers),
-                )
-            )
-    except csv.Error as exc:
-        raise OdkRejected(f"{name}: row {row_number}: not valid CSV ({exc})") from None
-    if not rows:
-        raise OdkRejected(f"{name}: no submissions in the file")
+    for row, cells in table:
+        instance = cell(id_column, cells).strip().removeprefix("uuid:")
+        if not instance:
+            raise refuse(row, id_column, "no submission id")
+        if instance in seen:
+            raise refuse(row, id_column, f"the same submission as row {seen[instance]}")
+        seen[instance] = row
+        try:
+            group = clean_name(cell(group_column, cells), "group")
+        except InputError as exc:
+            raise refuse(row, group_column, str(exc)) from None
+        if not group:
+            raise refuse(row, group_column, "no group given")
+        try:
+            code = check_respondent_code(cell(code_column, cells).strip())
+        except InputError as exc:
+            raise refuse(row, str(code_column), str(exc)) from None
+        day = _day(cell(date_column, cells))
+        if day is None:
+            given = shown(cell(date_column, cells))
+            raise refuse(row, date_column, f"'{given}' is not a date like 2026-03-14")
+        submitted = _timestamp(cell(time_column, cells)) if time_column else None
+        if time_column and submitted is None:
+            raise refuse(row, time_column, f"'{shown(cell(time_column, cells))}' is not a time")
+        start = _timestamp(cell(start_column, cells)) if start_column else None
+        end = _timestamp(cell(end_column, cells)) if end_column else None
+        fallback = submitted or end or start or f"{day}T00:00:00+00:00"
+        answers: list[tuple[str, int | None, str | None]] = []
+        for item_id, column in item_columns:
+            value = cell(column, cells).strip()
+            if value in codes:
+                answers.append((item_id, codes[value], None))
+            elif value in q.scale.non_answers:
+                answers.append((item_id, None, value))
+            else:
+                got = f"'{shown(value)}'" if value else "nothing"
+                why = f"{got} is not one of {', '.join(allowed)}"
+                if value in labels:
+                    why += " (export the CSV with XML values, not labels)"
+                raise refuse(row, column, why)
+        started, completed = start or fallback, end or fallback
+        rows.append(Submission(row, instance, group, day, code, started, completed, tuple(answers)))
     return Submissions(path, server, tuple(rows), group_column)
