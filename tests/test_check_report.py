@@ -14,7 +14,7 @@ from magcheck.core.model import Questionnaire
 from magcheck.errors import InputError
 from magcheck.report.build import build_report
 from magcheck.report.render import to_data, to_markdown, to_rich
-from magcheck.store import Store
+from magcheck.store import SCHEMA_VERSION, Store
 from magcheck.store.schema import MIGRATIONS
 
 from .tui_support import plain
@@ -268,7 +268,7 @@ def test_a_version_2_store_migrates_to_checks_and_keeps_every_answer(tmp_path: P
     old.close()
 
     with Store.open(path.parent) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
         after = store.db.execute(
             "SELECT response_id, item_id, value FROM answers ORDER BY 1, 2"
         ).fetchall()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .answers import AnswerTables, next_item_index
 from .exchange import ExchangeQueries
+from .paper import PaperForm, PaperTables
 from .rows import (
     ROUND_MODE,
     SESSION_MODES,
@@ -20,8 +21,9 @@ from .sessions import SessionTables
 from .settings import Settings
 
 
-class Store(SessionTables, AnswerTables, ExchangeQueries, Settings):
-    """One open store: groups, sessions, answers and the bulk queries, over one connection."""
+class Store(PaperTables, SessionTables, AnswerTables, ExchangeQueries, Settings):
+    """One open store: groups, sessions, answers, paper forms and the bulk queries, over one
+    connection."""
 
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "SESSION_MODES",
     "Check",
     "Group",
+    "PaperForm",
     "Response",
     "Session",
     "Store",

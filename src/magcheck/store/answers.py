@@ -26,6 +26,8 @@ class AnswerTables(Connection):
             r["respondent_code"],
             r["started_at"],
             r["completed_at"],
+            r["source"],
+            r["entered_by"],
         )
 
     def start_response(

@@ -101,6 +101,8 @@ class Response:
     respondent_code: str | None
     started_at: str
     completed_at: str | None
+    source: str | None = None  # None: typed on this device; "paper" (keyed from a form); "odk"
+    entered_by: str | None = None  # the keyer's code, for answers keyed from paper
 
     @property
     def complete(self) -> bool:

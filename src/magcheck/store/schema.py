@@ -6,7 +6,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -89,6 +89,49 @@ MIGRATIONS: dict[int, str] = {
         SELECT json_extract(q.document, '$.role') FROM questionnaires q
         WHERE q.content_hash = sessions.questionnaire_hash
     );
+    """,
+    # 4: paper forms. A printed form is one respondent's copy of a check's part (its session);
+    # each keyed pass (1 = first entry, 2 = blind second entry) is kept value by value, so a
+    # crash loses at most the key being pressed; only a verified form becomes a response, marked
+    # with where its answers came from (NULL: typed by the respondent on this device; 'paper';
+    # 'odk') and who keyed them.
+    4: """
+    CREATE TABLE paper_forms (
+        serial INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        language TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        batch_size INTEGER NOT NULL,
+        printed_at TEXT NOT NULL
+    );
+    CREATE INDEX paper_forms_session ON paper_forms(session_id);
+    CREATE TABLE paper_entries (
+        serial INTEGER NOT NULL REFERENCES paper_forms(serial),
+        pass INTEGER NOT NULL CHECK (pass IN (1, 2)),
+        entered_by TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        PRIMARY KEY (serial, pass)
+    );
+    CREATE TABLE paper_values (
+        serial INTEGER NOT NULL,
+        pass INTEGER NOT NULL,
+        item_id TEXT NOT NULL,
+        value INTEGER,
+        missing TEXT,
+        entered_at TEXT NOT NULL,
+        PRIMARY KEY (serial, pass, item_id),
+        FOREIGN KEY (serial, pass) REFERENCES paper_entries(serial, pass)
+    ) WITHOUT ROWID;
+    CREATE TABLE paper_verified (
+        serial INTEGER PRIMARY KEY REFERENCES paper_forms(serial),
+        response_id TEXT NOT NULL REFERENCES responses(id),
+        disagreements INTEGER NOT NULL,
+        verified_by TEXT NOT NULL,
+        verified_at TEXT NOT NULL
+    );
+    ALTER TABLE responses ADD COLUMN source TEXT;
+    ALTER TABLE responses ADD COLUMN entered_by TEXT;
     """,
 }
 
