@@ -154,6 +154,7 @@ def test_central_csv_becomes_sessions_and_a_second_import_skips_every_submission
         assert all(s.status == "complete" for s in sessions)
         assert sorted(s.respondents for s in sessions) == [8, 8, 8, 8, 9, 9]
         strongest = next(s for s in sessions if (s.group_name, s.date) == (GROUPS[0], DAYS[0]))
+        assert {r.source for s in sessions for r in store.responses(s)} == {"odk"}
 
     report = run("report", strongest.check_id or "", "--format", "json", data_dir=store_dir)
     assert report.returncode == 0, report.stderr

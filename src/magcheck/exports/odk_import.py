@@ -191,7 +191,7 @@ def _import_once(
         for s, _ in new
         for item, value, missing in s.answers
     ]
-    store.import_rows([], questionnaires, sessions, responses, answers)
+    store.import_rows([], questionnaires, sessions, responses, answers, source="odk")
     result.imported = len(new)
     result.sessions = len(sessions)
     return result
