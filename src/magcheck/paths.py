@@ -29,6 +29,11 @@ def user_questionnaire_dir(directory: Path) -> Path:
     return directory / "questionnaires"
 
 
+def locale_dir(directory: Path) -> Path:
+    """UI catalogues translators add (LL.json, written by `magcheck ui po-import`)."""
+    return directory / "locale"
+
+
 def export_dir(directory: Path) -> Path:
     return directory / "exports"
 

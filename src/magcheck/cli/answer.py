@@ -175,7 +175,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--lang",
-        help="language: en, es or pt (default: the session's, else the questionnaire's first)",
+        help="language: en, es, pt or one a translator added (default: the session's, else "
+        "the questionnaire's first)",
     )
     p.add_argument(
         "--role",

@@ -38,13 +38,13 @@ def cmd_config_set(args: argparse.Namespace) -> int:
 
 
 def cmd_config_show(args: argparse.Namespace) -> int:
-    from ..core.model import LANGUAGES
+    from ..i18n import ui_languages
 
     with open_store(args) as store:
         rows = [("privacy-floor", "", str(store.privacy_floor()))]
         rows += [("require-encryption", "", "on" if store.require_encryption() else "off")]
         rows += [
-            ("crisis-text", lang, store.crisis_text(lang) or "(not set)") for lang in LANGUAGES
+            ("crisis-text", lang, store.crisis_text(lang) or "(not set)") for lang in ui_languages()
         ]
     table = make_table("setting", "language", "value", wrap="value")
     for row in rows:

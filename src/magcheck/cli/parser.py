@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import __version__
-from . import answer, config, exchange, groups, keys, questionnaires, report
+from . import answer, config, exchange, groups, keys, questionnaires, report, translations
 
-FAMILIES = (questionnaires, groups, answer, report, exchange, keys, config)
+FAMILIES = (questionnaires, groups, answer, report, exchange, keys, config, translations)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -75,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if hasattr(args, "data_dir"):  # user UI catalogues live in the data folder
+            from ..i18n import use_data_dir
+
+            use_data_dir(args.data_dir)
         return int(args.handler(args))
     except MagcheckError as exc:
         print(f"magcheck: error: {shown_lines(exc)}", file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import Any
 from ..text import shown
 from .common import add_command, console, help_of, load_questionnaires, make_table
 from .odk import cmd_xlsform
+from .translations import register_questionnaire_commands
 
 
 def cmd_q_list(args: argparse.Namespace) -> int:
@@ -119,3 +120,4 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("id")
     p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the XLSForm to write")
+    register_questionnaire_commands(qsub, common)

@@ -9,6 +9,7 @@ from ..paths import bundled_questionnaire_dir
 from .checking import check
 from .documents import content_hash, from_document, to_document
 from .model import Questionnaire
+from .overrides import replaces
 from .yamlsource import load_file
 
 __all__ = [
@@ -58,11 +59,22 @@ def load_all(
     """
     found: dict[str, Questionnaire] = {}
     problems: list[Problem] = []
+    bundled: set[str] = set()  # ids a user copy may take over (a translation: core/overrides)
     for path in questionnaire_files(extra_dirs):
         try:
             q = load_questionnaire(path)
         except QuestionnaireError as exc:
             problems.extend(exc.problems)
+            continue
+        if path.parent == bundled_questionnaire_dir():
+            bundled.add(q.id)
+        elif q.id in bundled and q.id in found:
+            reason = replaces(found[q.id], q)
+            if reason is None:
+                found[q.id] = q
+                bundled.discard(q.id)
+            else:
+                problems.append(Problem(str(path), None, "id", reason))
             continue
         if q.id in found:
             problems.append(

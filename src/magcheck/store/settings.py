@@ -10,6 +10,7 @@ import unicodedata
 from ..core.checkscore import PRIVACY_FLOOR, privacy_floor
 from ..core.model import LANGUAGES
 from ..errors import InputError
+from ..i18n import is_language_code
 from .connection import Connection
 
 MAX_CRISIS_TEXT = 400
@@ -23,8 +24,8 @@ class Settings(Connection):
         return self.get_meta(f"crisis_text:{lang}")
 
     def set_crisis_text(self, text: str, lang: str) -> None:
-        if lang not in LANGUAGES:
-            raise InputError(f"language '{lang}' is not one of {', '.join(LANGUAGES)}")
+        if lang not in LANGUAGES and not is_language_code(lang):
+            raise InputError(f"language '{lang}' is not a language code (e.g. en, es, pt, fr)")
         text = " ".join(unicodedata.normalize("NFC", text).split())
         for i, ch in enumerate(text, 1):
             if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn"):

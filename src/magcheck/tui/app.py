@@ -13,9 +13,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.model import LANGUAGES, Questionnaire
+from ..core.model import Questionnaire
 from ..errors import MagcheckError, Problem
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, lang_or_default, t
+from ..i18n import DEFAULT_LANGUAGE, lang_or_default, language_name, t, ui_languages
 from ..paths import data_dir as resolve_data_dir
 from ..paths import user_questionnaire_dir
 from ..store import Group, Session, Store
@@ -215,9 +215,9 @@ class MagcheckApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         lang = self.lang
-        for code in LANGUAGES:
+        for code in ui_languages():
             yield SystemCommand(
-                t("tui.command.language", lang, language=LANGUAGE_NAMES[code]),
+                t("tui.command.language", lang, language=language_name(code)),
                 t("tui.command.language_help", lang),
                 lambda code=code: self.set_language(code),
             )
@@ -244,7 +244,11 @@ def make_app(
     data_dir follows --data-dir, then MAGCHECK_DATA_DIR, then the user data folder. Pass an open
     `store` to share one with a test.
     """
-    return MagcheckApp(resolve_data_dir(data_dir), store)
+    from ..i18n import use_data_dir
+
+    folder = resolve_data_dir(data_dir)
+    use_data_dir(folder)  # the UI catalogues translators added live there
+    return MagcheckApp(folder, store)
 
 
 def run(data_dir_override: str | None = None) -> int:

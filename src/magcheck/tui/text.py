@@ -6,15 +6,15 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
-from ..core.model import LANGUAGES
-from ..i18n import t
+from ..i18n import t, ui_languages
 
 LANGUAGE_META_KEY = "ui_language"
 
 
 def next_language(lang: str) -> str:
-    index = LANGUAGES.index(lang) if lang in LANGUAGES else -1
-    return LANGUAGES[(index + 1) % len(LANGUAGES)]
+    languages = ui_languages()  # built in, then those translators added
+    index = languages.index(lang) if lang in languages else -1
+    return languages[(index + 1) % len(languages)]
 
 
 def _tr(text: str, lang: str) -> str:

@@ -16,8 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Select, Static
 
-from ...core.model import LANGUAGES, Questionnaire
-from ...i18n import LANGUAGE_NAMES, t
+from ...core.model import Questionnaire
+from ...i18n import language_name, t, ui_languages
 from ...store import Check, Group
 from .. import flow
 from ..literal import literal
@@ -64,9 +64,9 @@ class NewSessionScreen(Screen[None]):
                 with Vertical(classes="form-col", id="language-col"):
                     yield Label(t("tui.new.language", lang), classes="field-label")
                     with RadioSet(id="language"):
-                        for code in LANGUAGES:
+                        for code in ui_languages():
                             yield RadioButton(
-                                LANGUAGE_NAMES[code], value=code == lang, id=f"lang-{code}"
+                                language_name(code), value=code == lang, id=f"lang-{code}"
                             )
                 with Vertical(classes="form-col"):
                     yield Label(t("tui.new.mode", lang), classes="field-label")
@@ -197,13 +197,13 @@ class NewSessionScreen(Screen[None]):
         if q is None:
             self.mapp.show_error(t("tui.new.need_questionnaire", lang), t("tui.new.title", lang))
             return
-        language = LANGUAGES[max(0, self.query_one("#language", RadioSet).pressed_index)]
+        language = ui_languages()[max(0, self.query_one("#language", RadioSet).pressed_index)]
         if language not in q.languages:
             self.mapp.show_error(
                 t(
                     "tui.new.no_language",
                     lang,
-                    language=LANGUAGE_NAMES[language],
+                    language=language_name(language),
                     have=", ".join(q.languages),
                 ),
                 t("tui.new.title", lang),
