@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.model import Questionnaire
 from ..errors import InputError
-from ..i18n import LANGUAGE_NAMES, t
+from ..i18n import language_name, t
 from ..outputs import atomic_output
 from .optional import MissingExtra
 
@@ -55,7 +55,7 @@ def questionnaire_tag(q: Questionnaire) -> str:
 
 def _language(lang: str) -> str:
     """How XLSForm names a language: 'English (en)', its name and its code."""
-    return f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
+    return f"{language_name(lang)} ({lang})"
 
 
 def _column(kind: str, lang: str) -> str:
