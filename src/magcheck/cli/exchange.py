@@ -47,6 +47,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..exports.importing import import_files
     from .progress import file_progress
 
+    if args.from_odk:
+        from .odk import cmd_import_odk
+
+        return cmd_import_odk(args)
+    if not args.files:
+        from ..errors import InputError
+
+        raise InputError("import: give bundle files, or --from-odk CSV --questionnaire ID")
     paths = [Path(p) for p in args.files]
     read = _reader(args)
     with open_store(args, writes=True) as store, file_progress(len(paths), "importing") as progress:
@@ -197,11 +205,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "import",
         cmd_import,
-        "import bundles from other devices; sessions already here are skipped, never overwritten",
-        "magcheck import exports/*.json.age --identity evaluator.key",
+        "import bundles from other devices, or the submissions CSV of an ODK Central or "
+        "KoboToolbox form made with 'questionnaires xlsform'; what is already here is skipped, "
+        "never overwritten",
+        "magcheck import exports/*.json.age --identity evaluator.key\n"
+        "  magcheck import --from-odk submissions.csv --questionnaire member",
         common,
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument(
+        "--from-odk",
+        metavar="CSV",
+        help="a submissions CSV exported from ODK Central or KoboToolbox (see docs/odk.md)",
+    )
+    p.add_argument(
+        "--questionnaire",
+        metavar="ID",
+        help="with --from-odk: the questionnaire the form was made from",
+    )
     add_identity_options(p)
     p.add_argument(
         "--max-size", type=float, default=256, metavar="MB", help="largest file accepted (256)"

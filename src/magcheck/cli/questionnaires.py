@@ -9,6 +9,7 @@ from typing import Any
 
 from ..text import shown
 from .common import add_command, console, help_of, load_questionnaires, make_table
+from .odk import cmd_xlsform
 from .translations import register_questionnaire_commands
 
 
@@ -77,7 +78,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "questionnaires",
         help_of(lambda: qp),
-        "list, show and validate questionnaires",
+        "list, show and validate questionnaires, or write one as an XLSForm",
         "magcheck questionnaires validate my-questionnaire.yaml",
         common,
     )
@@ -109,4 +110,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         common,
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p = add_command(
+        qsub,
+        "xlsform",
+        cmd_xlsform,
+        "write a questionnaire as an XLSForm for ODK Central or KoboToolbox (needs the odk extra)",
+        "magcheck questionnaires xlsform member --out member.xlsx",
+        common,
+    )
+    p.add_argument("id")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the XLSForm to write")
     register_questionnaire_commands(qsub, common)

@@ -181,11 +181,13 @@ class ExchangeQueries(Connection):
         sessions: list[tuple[Any, ...]],
         responses: list[tuple[Any, ...]],
         answers: Iterable[tuple[Any, ...]],
+        source: str | None = None,
     ) -> None:
         """Insert everything one imported file adds, in one transaction: all of it or none.
 
         groups: (id, name, region, focus, created_at); questionnaires: (content_hash, id,
         version, document JSON); sessions, responses, answers: their table's columns in order.
+        source: where the responses' answers came from ('odk'), when not typed on a device.
         The caller decided what is new before the write lock was taken: if another process added
         any of these ids or group names meanwhile, nothing is written and ChangedMeanwhile says so.
         """
@@ -226,6 +228,11 @@ class ExchangeQueries(Connection):
                 " completed_at) VALUES (?, ?, ?, ?, ?, ?)",
                 responses,
             )
+            if source is not None:
+                db.executemany(
+                    "UPDATE responses SET source = ? WHERE id = ?",
+                    [(source, r[0]) for r in responses],
+                )
             db.executemany(
                 "INSERT INTO answers(response_id, item_id, value, answered_at, missing)"
                 " VALUES (?, ?, ?, ?, ?)",
