@@ -281,12 +281,9 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                 pa, pq, tmp, "sessions", SESSION_TYPES, _metadata(qs, options, "sessions"), stack
             )
             for row in responses.sessions:  # filled while the responses streamed
-                day = row[SESSION_COLUMNS.index("date")]
-                region = row[SESSION_COLUMNS.index("region")]
-                tables["sessions"].add(
-                    (day.year, region),  # type: ignore[union-attr]
-                    tuple(row[i] for i in _SESSION_INDEX),
-                )
+                day: Any = row[SESSION_COLUMNS.index("date")]
+                region: Any = row[SESSION_COLUMNS.index("region")]
+                tables["sessions"].add((day.year, region), tuple(row[i] for i in _SESSION_INDEX))
             parts = {name: t.finish() for name, t in tables.items()}
             wide_parts = {h: t.finish() for h, t in wide.items()}
         for h, q in qs.items():
