@@ -93,7 +93,7 @@ def _package(folder: Path) -> dict[str, Any]:
 
 def _questionnaires(folder: Path, notes: list[str]) -> dict[str, Questionnaire]:
     """Every snapshot held to the questionnaire rules, under the hash of its content."""
-    from ..exports.fields import questionnaire
+    from ..exports.fields import Invalid, questionnaire
     from ..exports.reading import BundleRejected
 
     out: dict[str, Questionnaire] = {}
@@ -103,7 +103,7 @@ def _questionnaires(folder: Path, notes: list[str]) -> dict[str, Questionnaire]:
             if not isinstance(doc, dict):
                 raise ValueError("not a JSON object")
             q = questionnaire({**doc, "content_hash": path.stem}, "questionnaire")
-        except (InputError, BundleRejected, ValueError, KeyError, TypeError) as exc:
+        except (InputError, BundleRejected, Invalid, ValueError, KeyError, TypeError) as exc:
             notes.append(f"{path}: left out: {exc}")
             continue
         out[q.content_hash] = replace(q, source=f"dataset:{q.content_hash[:12]}")
@@ -241,7 +241,10 @@ def _query(
         "SELECT session_id, group_id, strftime(date, '%Y-%m-%d'),"
         " strftime(created_at, '%Y-%m-%dT%H:%M:%S.%f+00:00'), questionnaire_hash, check_id,"
         ' "group", region, focus'
-        f" FROM read_parquet(?, {HIVE}) ORDER BY date, created_at, session_id",
+        f" FROM read_parquet(?, filename = true, file_row_number = true, {HIVE})"
+        # the order the export wrote (the store's: date, created_at, id), which holds within a
+        # group's partition even when the ids are pseudonyms
+        " ORDER BY date, created_at, filename, file_row_number",
         session_files,
     )
     responses: list[tuple[Any, ...]] = []
