@@ -130,9 +130,11 @@ def write_dataset(
                     "focus": _dict([None] * len(sess["s"])),
                     "check_id": pa.array(sess["c"], pa.string()),
                     "session_id": pa.array(sess["s"], pa.string()),
-                    "date": pa.array(sess["d"], pa.date32()),
+                    "date": pa.array(np.array(sess["d"], dtype="datetime64[D]")).cast(pa.date32()),
                     "questionnaire_hash": _dict(sess["h"]),
-                    "created_at": pa.array([STAMP] * len(sess["s"]), pa.timestamp("us", tz="UTC")),
+                    "created_at": pa.array(np.full(len(sess["s"]), STAMP)).cast(
+                        pa.timestamp("us", tz="UTC")
+                    ),
                 },
             )
             for h in set(resp["h"]):

@@ -98,7 +98,7 @@ def random_data(seed: int, groups: int = 5) -> Dataset:
         sessions.append(s)
 
     for g in made:
-        for c in range(rng.randint(0, 3)):
+        for _ in range(rng.randint(0, 3)):
             day, check = rng.choice(DATES), new_id()
             session(g, SHIPPED["facilitator"], day, check, rng.choice([0, 1, 1, 1]))
             session(g, SHIPPED["member"], day, check, rng.randint(0, 7))
