@@ -3,6 +3,13 @@ and aggregate, against pandas doing the same per-component group-by on the CSV e
 
     python benchmarks/aggregate.py            # full size (about a minute)
     python benchmarks/aggregate.py --small    # 100 groups, a few seconds
+    python benchmarks/aggregate.py --size 10M # and 100M: a Parquet dataset written directly
+
+At every size the same Parquet dataset is aggregated three ways in child processes: `magcheck
+aggregate DIR --format json`, a hand-written DuckDB query of the same job and pandas. At 1M (and
+--small) the dataset is exported from the store and its aggregate checked equal to the store's;
+the bundle is also cut into 10, 100 and 1000 files to show that the peak memory of import and
+aggregate does not grow with the number of files.
 
 Each timed step runs in its own process, so its time includes start-up and its peak memory
 (max RSS from wait4) is its own.
@@ -112,10 +119,7 @@ def generate(directory: Path, groups: int, seed: int = 1) -> int:
     with Store.open(directory) as store:
         store.import_rows(
             group_rows,
-            [
-                (q.content_hash, q.id, q.version, json.dumps(to_document(q)))
-                for q in parts.values()
-            ],
+            [(q.content_hash, q.id, q.version, json.dumps(to_document(q))) for q in parts.values()],
             session_rows,
             response_rows,
             answer_rows,
@@ -157,14 +161,27 @@ PANDAS = textwrap.dedent(
 )
 
 
+SIZES = {"1M": 2000, "10M": 20_000, "100M": 200_000}  # groups: 500 answers each
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="100 groups instead of 2,000")
+    parser.add_argument("--size", choices=list(SIZES), default="1M", help="answers (1M)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files")
     args = parser.parse_args()
-    groups = 100 if args.small else 2000
     work = Path(args.keep or tempfile.mkdtemp(prefix="magcheck-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.size != "1M" and not args.small:
+        from scale_data import write_dataset
+
+        t0 = time.perf_counter()
+        parts = {role: bench_questionnaire(role) for role in ("facilitator", "member")}
+        n = write_dataset(work / "dataset", parts, SIZES[args.size])
+        print(f"wrote a Parquet dataset of {n:,} answers in {time.perf_counter() - t0:.1f} s")
+        compare_on_parquet(work, work / "dataset")
+        return
+    groups = 100 if args.small else SIZES["1M"]
     source, target = work / "source", work / "target"
 
     t0 = time.perf_counter()
@@ -222,6 +239,114 @@ def main() -> None:
     )
     peak = max(p for _, _, p in rows[:-1])
     print(f"peak memory of magcheck steps: {peak:.0f} MB (goal < 500 MB)")
+
+    dataset = work / "dataset"
+    seconds, peak = cli(source, "export", "--format", "parquet", "--out", str(dataset))
+    print(f"export parquet{seconds:>20.2f}{peak:>10.0f}")
+    same_numbers(work, target, dataset)
+    compare_on_parquet(work, dataset)
+    memory_by_file_count(work, bundle, [10, 100] if args.small else [10, 100, 1000])
+
+
+def same_numbers(work: Path, store: Path, dataset: Path) -> None:
+    """The dataset's aggregate equals the store's (counts exactly, floats to 1e-9)."""
+    import json
+    import math
+
+    a = json.loads((work / "agg.json").read_text())
+    timed(
+        [
+            MAGCHECK,
+            "--data-dir",
+            str(work / "empty"),
+            "aggregate",
+            str(dataset),
+            "--format",
+            "json",
+            "--out",
+            str(work / "d.json"),
+        ]
+    )
+    b = json.loads((work / "d.json").read_text())
+
+    def same(x: object, y: object) -> bool:
+        if isinstance(x, float) or isinstance(y, float):
+            return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)  # type: ignore[arg-type]
+        if isinstance(x, dict) and isinstance(y, dict):
+            return list(x) == list(y) and all(same(x[k], y[k]) for k in x)
+        if isinstance(x, list) and isinstance(y, list):
+            return len(x) == len(y) and all(map(same, x, y))
+        return x == y
+
+    print(f"aggregate DIR equals aggregate (store): {same(a, b)}")
+    if not same(a, b):
+        raise SystemExit("the dataset's aggregate differs from the store's")
+
+
+def compare_on_parquet(work: Path, dataset: Path) -> None:
+    """magcheck, a hand-written DuckDB query and pandas on the same Parquet files."""
+    from scale_data import DUCKDB, PANDAS
+
+    runs: dict[str, list[tuple[float, float]]] = {"magcheck": [], "duckdb": [], "pandas": []}
+    for _ in range(3):
+        out = str(work / "dataset.json")
+        runs["magcheck"].append(
+            timed(
+                [
+                    MAGCHECK,
+                    "--data-dir",
+                    str(work / "empty"),
+                    "aggregate",
+                    str(dataset),
+                    "--format",
+                    "json",
+                    "--out",
+                    out,
+                ]
+            )
+        )
+        runs["duckdb"].append(timed([sys.executable, "-c", DUCKDB, str(dataset)]))
+        runs["pandas"].append(timed([sys.executable, "-c", PANDAS, str(dataset)]))
+    got = {k: (statistics.median(r[0] for r in v), max(r[1] for r in v)) for k, v in runs.items()}
+    size = sum(f.stat().st_size for f in dataset.rglob("*") if f.is_file()) / 1e6
+    print(f"Parquet dataset {size:.1f} MB; median of 3 runs, each a whole process")
+    print(f"{'on the Parquet files':<28}{'seconds':>10}{'peak MB':>10}")
+    for name, label in (
+        ("magcheck", "magcheck aggregate DIR"),
+        ("duckdb", "DuckDB by hand"),
+        ("pandas", "pandas"),
+    ):
+        print(f"{label:<28}{got[name][0]:>10.2f}{got[name][1]:>10.0f}")
+    print(
+        f"magcheck / DuckDB by hand = {got['magcheck'][0] / got['duckdb'][0]:.2f} (goal <= 1.5); "
+        f"magcheck / pandas = {got['magcheck'][0] / got['pandas'][0]:.2f}; "
+        f"magcheck peak {got['magcheck'][1]:.0f} MB (goal < 1024)"
+    )
+
+
+def memory_by_file_count(work: Path, bundle: Path, counts: list[int]) -> None:
+    """Peak memory of import and aggregate over the same sessions cut into more files."""
+    from scale_data import split_bundle
+
+    print(f"{'files':>6}{'import s':>10}{'import MB':>11}{'aggregate s':>13}{'aggregate MB':>14}")
+    for n in counts:
+        files = [str(p) for p in split_bundle(bundle, work / f"split{n}", n)]
+        store = work / f"store{n}"
+        imp = timed([MAGCHECK, "--data-dir", str(store), "import", *files])
+        agg = timed(
+            [
+                MAGCHECK,
+                "--data-dir",
+                str(work / "empty"),
+                "aggregate",
+                *files,
+                "--format",
+                "json",
+                "--out",
+                str(work / f"split{n}.json"),
+            ]
+        )
+        print(f"{n:>6}{imp[0]:>10.2f}{imp[1]:>11.0f}{agg[0]:>13.2f}{agg[1]:>14.0f}")
 
 
 if __name__ == "__main__":

@@ -100,7 +100,18 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         )
     if args.out:
         check_target(Path(args.out), protect=[store_file])  # before the work, not after it
-    if args.files:
+    folders = [p for p in args.files if Path(p).is_dir()]
+    if folders and len(args.files) > 1:
+        raise InputError(
+            f"{folders[0]}: a dataset folder is aggregated on its own; give one folder, "
+            "or bundle files"
+        )
+    if folders:
+        from ..aggregate.dataset import aggregate_dataset
+
+        sources = [folders[0]]
+        result = aggregate_dataset(Path(folders[0]), args.by, floor)
+    elif args.files:
         sources = list(args.files)
         result = aggregate_files(
             [Path(p) for p in args.files],
@@ -232,12 +243,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         sub,
         "aggregate",
         cmd_aggregate,
-        "statistics across groups from bundles or the local store: means, CIs, bands, "
-        "facilitator-member comparisons, trends",
+        "statistics across groups from bundles, a Parquet dataset folder or the local store: "
+        "means, CIs, bands, facilitator-member comparisons, trends",
         "magcheck aggregate exports/*.json --by region --format html --out report.html",
         common,
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="bundles (default: the local store)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="bundles, or one Parquet dataset folder (default: the local store)",
+    )
     add_identity_options(p)
     p.add_argument("--by", choices=["group", "questionnaire", "month", "region", "focus"])
     p.add_argument("--format", choices=["table", "csv", "json", "html"], default="table")

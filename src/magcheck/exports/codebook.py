@@ -79,6 +79,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "non_answer": ("string", "Which non-answer was given; null when a scale point was chosen."),
     "scored_value": ("integer", "The value after reverse-keying; null for a non-answer."),
+    "part": (
+        "string",
+        "Which part of a check the session is: the questionnaire's role (facilitator or member).",
+    ),
+    "created_at": (
+        "datetime",
+        "When the session was started on the device (UTC); orders two sessions on one date.",
+    ),
     "answered_at": (
         "datetime",
         "When the answer was saved (UTC in Parquet; as stored, with its offset, in CSV).",
@@ -108,7 +116,7 @@ def field(column: str, lang: str, questionnaires: list[Questionnaire]) -> dict[s
     kind, description = COLUMNS[column]
     out: dict[str, Any] = {"name": column, "type": kind, "description": description}
     lang = lang_or_default(lang)
-    if column == "role":
+    if column in ("role", "part"):
         out.update(_labels(list(ROLES), lambda v: ROLE_LABELS[v][lang]))
     elif column == "component":
         out.update(_labels(list(COMPONENT_IDS), lambda v: name(v, lang)))

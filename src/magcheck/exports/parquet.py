@@ -4,6 +4,7 @@
     DIR/questionnaires/<content hash>.json    every questionnaire answered, as stored
     DIR/answers/year=2026/region=North/part-0.parquet     one row per answer
     DIR/scores/...                            one row per response x component
+    DIR/sessions/...                          one row per session (with or without responses)
     DIR/wide_<questionnaire id>_v<version>/...  one row per response, one column per item
 
 DuckDB, pandas/pyarrow, polars and Spark read each table folder as it is. A region is written in
@@ -27,7 +28,14 @@ from ..store import Store
 from . import codebook
 from .common import ExportOptions
 from .optional import need
-from .tables import LEAD_COLUMNS, read_responses, timestamp, variable_names, version_names
+from .tables import (
+    LEAD_COLUMNS,
+    SESSION_COLUMNS,
+    read_responses,
+    timestamp,
+    variable_names,
+    version_names,
+)
 
 SUFFIX = ""
 FOLDER = True  # --out names a folder (exports/__init__.py checks it as one)
@@ -68,6 +76,11 @@ SCORE_TYPES = LEAD_TYPES + [
     ("answered", "int16"),
     ("items", "int16"),
 ]
+SESSION_TYPES = [t for t in LEAD_TYPES if t[0] in SESSION_COLUMNS] + [
+    ("part", _DICT),
+    ("created_at", "timestamp"),
+]
+_SESSION_INDEX = [SESSION_COLUMNS.index(name) for name, _ in SESSION_TYPES]
 _LEAD_INDEX = [LEAD_COLUMNS.index(name) for name, _ in LEAD_TYPES]
 
 
@@ -264,6 +277,13 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                 wide[rec.lead.questionnaire_hash].add(
                     key, lead + tuple(values.get(it.id) for it in q.items)
                 )
+            tables["sessions"] = Partitioned(
+                pa, pq, tmp, "sessions", SESSION_TYPES, _metadata(qs, options, "sessions"), stack
+            )
+            for row in responses.sessions:  # filled while the responses streamed
+                day: Any = row[SESSION_COLUMNS.index("date")]
+                region: Any = row[SESSION_COLUMNS.index("region")]
+                tables["sessions"].add((day.year, region), tuple(row[i] for i in _SESSION_INDEX))
             parts = {name: t.finish() for name, t in tables.items()}
             wide_parts = {h: t.finish() for h, t in wide.items()}
         for h, q in qs.items():
@@ -272,6 +292,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         resources = [
             _resource("answers", parts["answers"], [c for c, _ in ANSWER_TYPES], qs, options),
             _resource("scores", parts["scores"], [c for c, _ in SCORE_TYPES], qs, options),
+            _resource("sessions", parts["sessions"], [c for c, _ in SESSION_TYPES], qs, options),
         ]
         for h, q in sorted(qs.items(), key=lambda kv: wide_names[kv[0]]):
             if not wide_parts[h]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from ..core.bulk import Plans
@@ -34,6 +34,23 @@ LEAD_COLUMNS = (
     "role",
     "respondent_code",
     "completed",
+)
+
+# The sessions table (Parquet): one row per session, with or without responses.
+SESSION_COLUMNS = (
+    "group_id",
+    "group",
+    "region",
+    "focus",
+    "check_id",
+    "session_id",
+    "date",
+    "questionnaire_id",
+    "questionnaire_version",
+    "questionnaire_hash",
+    "language",
+    "part",
+    "created_at",
 )
 
 
@@ -74,6 +91,8 @@ class Responses:
     questionnaires: dict[str, Questionnaire]
     records: Iterator[ResponseRecord]
     floor: int
+    # one row per session as records streams (those without responses too): SESSION_COLUMNS
+    sessions: list[tuple[object, ...]] = field(default_factory=list)
 
 
 def read_responses(store: Store, options: ExportOptions) -> Responses:
@@ -83,6 +102,7 @@ def read_responses(store: Store, options: ExportOptions) -> Responses:
     names = Pseudonyms.for_store(store) if options.pseudonymize else None
     groups = {gid: public_group(g, names) for gid, g in data.groups.items()}
     floor = store.privacy_floor()
+    sessions: list[tuple[object, ...]] = []
 
     def stream() -> Iterator[ResponseRecord]:
         cache = Plans()
@@ -93,6 +113,11 @@ def read_responses(store: Store, options: ExportOptions) -> Responses:
             members = sum(1 for r in session.responses if r.role == "member" and r.answers)
             under_floor = q.role == "member" and members < floor
             day = date.fromisoformat(session.date)
+            sessions.append(
+                (g.id, g.name, g.region or None, g.focus or None, session.check_id, session.id, day)
+                + (session.questionnaire_id, session.questionnaire_version)
+                + (session.questionnaire_hash, session.language, q.role, session.created_at)
+            )
             for r in session.responses:
                 lead = Lead(
                     g.id,
@@ -115,7 +140,7 @@ def read_responses(store: Store, options: ExportOptions) -> Responses:
                 scores = None if hidden else cache.response(q, r.values())
                 yield ResponseRecord(lead, q, r.answers, scores)
 
-    return Responses(data.questionnaires, stream(), floor)
+    return Responses(data.questionnaires, stream(), floor, sessions)
 
 
 def timestamp(text: str) -> datetime:
