@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -70,3 +72,22 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         raise FileRefused(path, f"cannot read it ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file opened for reading in binary (for streaming: memory stays constant
+    whatever its size), or FileRefused: a FIFO, a device, a folder or a symlink is not opened."""
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        )
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused(path, "is a symbolic link; not read") from None
+        raise FileRefused(path, f"cannot read it ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise FileRefused(path, f"is {kind_of(info.st_mode)}, not a regular file; not read")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")

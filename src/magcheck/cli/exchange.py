@@ -167,8 +167,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "export",
         cmd_export,
         "export sessions for an evaluator: bundle (JSON), csv (two tables), fhir (R4), "
-        "parquet (a dataset folder), sav (SPSS) or dta (Stata); bundle, csv and fhir can be "
-        "encrypted to the evaluator's public key",
+        "parquet (a dataset folder), sav (SPSS) or dta (Stata); each can be encrypted to the "
+        "evaluator's public key",
         "magcheck export --format bundle --out tuesday.json --pseudonymize --encrypt-to national",
         common,
     )

@@ -9,9 +9,31 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import __version__
-from . import answer, config, exchange, groups, keys, paper, questionnaires, report, translations
+from . import (
+    answer,
+    config,
+    decrypt,
+    exchange,
+    groups,
+    keys,
+    paper,
+    questionnaires,
+    report,
+    translations,
+)
 
-FAMILIES = (questionnaires, groups, answer, report, paper, exchange, keys, config, translations)
+FAMILIES = (
+    questionnaires,
+    groups,
+    answer,
+    report,
+    paper,
+    exchange,
+    keys,
+    decrypt,
+    config,
+    translations,
+)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:

@@ -81,7 +81,9 @@ def export(
     else:  # never the store's own files, a device or a folder
         check_target(path, protect=[store.path])
     written = list(module.write(store, path, options))
-    return [p.with_name(p.name + ".age") for p in written] if recipients else written
+    if not recipients or getattr(module, "FOLDER", False):  # a folder keeps its name
+        return written
+    return [p.with_name(p.name + ".age") for p in written]
 
 
 def encryption_keys(
@@ -101,6 +103,9 @@ def encryption_keys(
 
     if fmt not in ENCRYPTABLE:
         raise InputError(f"--format {fmt} cannot be encrypted yet (use {', '.join(ENCRYPTABLE)})")
+    from .memfile import check_encryptable
+
+    check_encryptable(fmt)  # sav/dta: only where they can be written into memory
     stored = store.recipients()
     if encrypt and not stored and not encrypt_to:
         raise InputError(

@@ -27,7 +27,7 @@ class DecryptionRefused(MagcheckError):
 
 SUFFIX = ".age"
 INSTALL = 'pip install "magcheck[crypto]"'
-ENCRYPTABLE = ("bundle", "csv", "fhir")  # formats written through exports.common.owner_only
+ENCRYPTABLE = ("bundle", "csv", "fhir", "parquet", "sav", "dta")  # see memfile.py for sav/dta
 MAX_KEY_FILE = 64 * 1024
 MIN_PASSPHRASE = 10
 
@@ -241,15 +241,21 @@ def decrypt(data: bytes, identities: list[Any]) -> bytes:
     try:
         return bytes(age.decrypt(data, identities))
     except age.DecryptError as exc:
-        why = str(exc)
-        if "No matching keys" in why:
-            raise DecryptionRefused(
-                "encrypted to other keys: none of the identities given opens it "
-                "(or its header was changed)"
-            ) from None
-        if "MAC" in why:
-            raise DecryptionRefused("encrypted file damaged: its header was changed") from None
-        raise DecryptionRefused(
-            "encrypted file damaged or cut short: the data does not check out "
-            "(an interrupted copy or a changed byte)"
-        ) from None
+        raise refusal(exc) from None
+
+
+def refusal(exc: BaseException) -> DecryptionRefused:
+    """pyrage's decryption error (DecryptError, or the OSError its streaming reader raises) as
+    the one-line reason a user reads."""
+    why = str(exc)
+    if "No matching keys" in why:
+        return DecryptionRefused(
+            "encrypted to other keys: none of the identities given opens it "
+            "(or its header was changed)"
+        )
+    if "MAC" in why:
+        return DecryptionRefused("encrypted file damaged: its header was changed")
+    return DecryptionRefused(
+        "encrypted file damaged or cut short: the data does not check out "
+        "(an interrupted copy or a changed byte)"
+    )

@@ -18,6 +18,7 @@ from ..outputs import atomic_output, make_folders
 from ..store import Store
 from . import codebook
 from .common import ExportOptions
+from .memfile import encrypt_from_memory
 from .optional import need
 from .tables import LEAD_COLUMNS, read_responses, variable_names, version_names
 
@@ -64,7 +65,11 @@ def write(store: Store, path: Path, options: ExportOptions, flavour: Flavour) ->
         if not rows[h]:
             continue
         frame, meta = _frame(q, h, rows[h], columns[h], options.lang, flavour)
-        written.append(_through_temp(files[h], _emitter(pyreadstat, flavour, frame, meta)))
+        emit = _emitter(pyreadstat, flavour, frame, meta)
+        if options.recipients:  # written into memory, encrypted from there (memfile.py)
+            written.append(encrypt_from_memory(files[h], emit, options.recipients))
+        else:
+            written.append(_through_temp(files[h], emit))
         resources.append(_resource(q, h, files[h].name, columns[h], options.lang, flavour))
     descriptor = codebook.package(
         resources,
@@ -77,7 +82,7 @@ def write(store: Store, path: Path, options: ExportOptions, flavour: Flavour) ->
         + ", ".join(f"{_code_text(c, flavour)} = {k}" for k, c in flavour.codes.items())
         + "; an item not reached is system-missing.",
     )
-    written.append(codebook.write_package(package_path, descriptor))
+    written.append(codebook.write_package(package_path, descriptor, options.recipients))
     return written
 
 

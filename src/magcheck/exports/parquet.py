@@ -23,10 +23,10 @@ from typing import Any
 from ..core.documents import to_document
 from ..core.model import Questionnaire
 from ..core.scoring import as_float, band, scored_value
-from ..outputs import atomic_folder, atomic_output
+from ..outputs import atomic_folder
 from ..store import Store
 from . import codebook
-from .common import ExportOptions
+from .common import ExportOptions, owner_only
 from .optional import need
 from .tables import (
     LEAD_COLUMNS,
@@ -133,8 +133,10 @@ class Partitioned:
         types: list[tuple[str, str]],
         metadata: dict[str, str],
         stack: ExitStack,
+        recipients: tuple[str, ...] = (),
     ):
         self.pa, self.pq, self.root, self.name, self.stack = pa, pq, root, name, stack
+        self.recipients = recipients  # each part file encrypted on its own as it is written
         self.types = types
         fields = [pa.field(n, _arrow_type(pa, k)) for n, k in types]
         self.schema = pa.schema(fields, metadata=metadata)
@@ -168,7 +170,9 @@ class Partitioned:
         table = pa.Table.from_arrays(columns, schema=self.schema)
         writer = self.writers.get(key)
         if writer is None:
-            fh = self.stack.enter_context(atomic_output(self.path(key), binary=True))
+            fh = self.stack.enter_context(
+                owner_only(self.path(key), binary=True, recipients=self.recipients)
+            )
             writer = self.pq.ParquetWriter(fh, self.schema, compression="zstd")
             self.stack.callback(writer.close)  # closed before its file is renamed into place
             self.writers[key] = writer
@@ -216,10 +220,24 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
         with ExitStack() as stack:
             tables = {
                 "answers": Partitioned(
-                    pa, pq, tmp, "answers", ANSWER_TYPES, _metadata(qs, options, "answers"), stack
+                    pa,
+                    pq,
+                    tmp,
+                    "answers",
+                    ANSWER_TYPES,
+                    _metadata(qs, options, "answers"),
+                    stack,
+                    options.recipients,
                 ),
                 "scores": Partitioned(
-                    pa, pq, tmp, "scores", SCORE_TYPES, _metadata(qs, options, "scores"), stack
+                    pa,
+                    pq,
+                    tmp,
+                    "scores",
+                    SCORE_TYPES,
+                    _metadata(qs, options, "scores"),
+                    stack,
+                    options.recipients,
                 ),
             }
             wide = {
@@ -231,6 +249,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     LEAD_TYPES + [(item_columns[h][it.id], "int16") for it in q.items],
                     _metadata({h: q}, options, f"wide_{wide_names[h]}"),
                     stack,
+                    options.recipients,
                 )
                 for h, q in qs.items()
             }
@@ -278,7 +297,14 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                     key, lead + tuple(values.get(it.id) for it in q.items)
                 )
             tables["sessions"] = Partitioned(
-                pa, pq, tmp, "sessions", SESSION_TYPES, _metadata(qs, options, "sessions"), stack
+                pa,
+                pq,
+                tmp,
+                "sessions",
+                SESSION_TYPES,
+                _metadata(qs, options, "sessions"),
+                stack,
+                options.recipients,
             )
             for row in responses.sessions:  # filled while the responses streamed
                 day: Any = row[SESSION_COLUMNS.index("date")]
@@ -287,7 +313,9 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
             parts = {name: t.finish() for name, t in tables.items()}
             wide_parts = {h: t.finish() for h, t in wide.items()}
         for h, q in qs.items():
-            with atomic_output(tmp / "questionnaires" / f"{h}.json") as fh:
+            with owner_only(
+                tmp / "questionnaires" / f"{h}.json", recipients=options.recipients
+            ) as fh:
                 json.dump(to_document(q), fh, ensure_ascii=False, indent=2, sort_keys=True)
         resources = [
             _resource("answers", parts["answers"], [c for c, _ in ANSWER_TYPES], qs, options),
@@ -326,6 +354,7 @@ def write(store: Store, path: Path, options: ExportOptions) -> list[Path]:
                 "/ = % : and the like as %XX; region=__none__ when the group has no region); "
                 "year and region come from the folder names.",
             ),
+            options.recipients,
         )
     return [path]
 
