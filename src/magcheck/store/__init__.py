@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .answers import AnswerTables, next_item_index
+from .entry import EntryTables
 from .exchange import ExchangeQueries
 from .paper import PaperForm, PaperTables
 from .rows import (
@@ -21,7 +22,7 @@ from .sessions import SessionTables
 from .settings import Settings
 
 
-class Store(PaperTables, SessionTables, AnswerTables, ExchangeQueries, Settings):
+class Store(EntryTables, PaperTables, SessionTables, AnswerTables, ExchangeQueries, Settings):
     """One open store: groups, sessions, answers, paper forms and the bulk queries, over one
     connection."""
 
