@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import __version__
-from . import answer, config, exchange, groups, keys, questionnaires, report
+from . import answer, config, enter, exchange, groups, keys, questionnaires, report
 
-FAMILIES = (questionnaires, groups, answer, report, exchange, keys, config)
+FAMILIES = (questionnaires, groups, answer, report, exchange, keys, config, enter)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:

@@ -77,7 +77,7 @@ class FormStatus:
         if self.verified:
             return "verified"
         if self.disagreements:
-            return f"{self.disagreements} disagreements, {self.unresolved} to resolve"
+            return f"disagreements: {self.disagreements}, {self.unresolved} to resolve"
         done = [p for p, (_, _, complete) in sorted(self.passes.items()) if complete]
         if done:
             return " and ".join(f"pass {p}" for p in done) + " done"
