@@ -175,7 +175,7 @@ class EntryScreen(Screen[None]):
         key = event.character or event.key
         if key not in cursor.keys:
             keys = self._keys_text()
-            self._say(t("tui.entry.refused", self.mapp.lang, key=key[:8], keys=keys))
+            self._say(t("tui.entry.refused", self.mapp.lang, typed=key[:8], keys=keys))
             return
         ok, _ = self.mapp.safely(cursor.press, key)
         if not ok:
@@ -223,7 +223,7 @@ class EntryScreen(Screen[None]):
         self.query_one("#strip", KeyPad).update(strip[: STRIP_WIDTH * 2])
         last = cursor.last
         self.query_one("#last", Static).update(
-            t("tui.entry.last", lang, key=last) if last is not None else ""
+            t("tui.entry.last", lang, typed=last) if last is not None else ""
         )
 
     def _finished(self, outcome: Outcome) -> None:
