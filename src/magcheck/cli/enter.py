@@ -140,7 +140,8 @@ def cmd_enter(args: argparse.Namespace) -> int:
                 print(_key_line(store, text, pass_no, keyer), flush=True)
             except MagcheckError as exc:
                 saved = f"; lines before it are saved ({done})" if done else ""
-                raise type(exc)(f"line {number}: {exc}{saved}") from None
+                exc.args = (f"line {number}: {exc}{saved}",)
+                raise
             done += 1
     print(f"{done} lines keyed in pass {pass_no} by {keyer}")
     return 0
