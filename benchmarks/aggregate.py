@@ -112,10 +112,7 @@ def generate(directory: Path, groups: int, seed: int = 1) -> int:
     with Store.open(directory) as store:
         store.import_rows(
             group_rows,
-            [
-                (q.content_hash, q.id, q.version, json.dumps(to_document(q)))
-                for q in parts.values()
-            ],
+            [(q.content_hash, q.id, q.version, json.dumps(to_document(q))) for q in parts.values()],
             session_rows,
             response_rows,
             answer_rows,
