@@ -184,6 +184,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     from ..core.keying import item_ref, keymap, read_key
+    from ..errors import InputError
     from ..store.keyer import find_form
 
     with open_store(args, writes=True) as store:
@@ -191,8 +192,13 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         q = store.questionnaire(form.questionnaire_hash)
         item = item_ref(q.items, args.item)
         found = {d.item_id: d for d in store.disagreements(form, q)}
+        if item.id not in found:
+            raise InputError(
+                f"form {form.number}, item {item.id}: the two passes do not disagree here (or "
+                "are not both complete); see 'magcheck enter compare'"
+            )
         choice = args.value.strip().lower()
-        if choice in ("first", "second") and item.id in found:
+        if choice in ("first", "second"):
             d = found[item.id]
             value = d.first if choice == "first" else d.second
         else:
