@@ -13,6 +13,7 @@ from . import (
     answer,
     config,
     decrypt,
+    enter,
     exchange,
     groups,
     keys,
@@ -33,6 +34,7 @@ FAMILIES = (
     decrypt,
     config,
     translations,
+    enter,
 )
 
 

@@ -23,6 +23,7 @@ from ..core.evidence import load_evidence
 from ..core.model import BENEFIT_IDS, Questionnaire
 from ..core.scoring import DEVELOPING, INSUFFICIENT, MISSING, WEAK
 from ..store import Check, Session, Store
+from ..store.entry import PaperSummary
 
 FACILITATOR, MEMBER = "facilitator", "member"
 NEEDS_IDEAS = (DEVELOPING, WEAK, MISSING)
@@ -71,6 +72,7 @@ class CheckReport:
     standing_from: str | None  # which part the benefit and guidance bands come from
     guidance: dict[str, list[str]]
     crisis_text: str | None
+    paper: PaperSummary | None = None  # only for a check with printed paper forms
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -175,6 +177,7 @@ def build_report(store: Store, check: Check, lang: str | None = None) -> CheckRe
         standing_from=standing_from,
         guidance=guidance,
         crisis_text=store.crisis_text(language),
+        paper=store.paper_summary(check),
     )
 
 

@@ -144,6 +144,21 @@ def comparison_shown(rep: CheckReport) -> bool:
     return any(c.members is not None for c in rep.comparisons)
 
 
+def paper_line(rep: CheckReport) -> str | None:
+    """How many paper forms were printed and verified; only verified forms are counted."""
+    p = rep.paper
+    if p is None:
+        return None
+    return t(
+        "report.paper_forms",
+        rep.language,
+        printed=p.printed,
+        verified=p.verified,
+        disagreements=p.disagreements,
+        unverified=p.unverified,
+    )
+
+
 def crisis_line(rep: CheckReport) -> str:
     if rep.crisis_text:
         return t("report.crisis", rep.language, text=shown(rep.crisis_text))
@@ -160,6 +175,8 @@ def to_rich(rep: CheckReport, width: int = 100) -> RenderableType:
         head.add_row(Text(key, style="bold"), Text(value))  # Text: a group name is never markup
     parts.append(head)
     parts.append(Text(t("report.instrument", lang), style="italic"))
+    if paper := paper_line(rep):
+        parts.append(Text(paper))
     if not rep.parts:
         parts.append(Text(t("report.no_responses", lang)))
     for part in rep.parts:
@@ -250,6 +267,8 @@ def to_markdown(rep: CheckReport) -> str:
     out = [f"# {t('report.title', lang)}", ""]
     out += [f"- **{k}**: {_md(v)}" for k, v in header(rep)]
     out += ["", f"_{t('report.instrument', lang)}_", ""]
+    if paper := paper_line(rep):
+        out += [paper, ""]
     if not rep.parts:
         out += [t("report.no_responses", lang), ""]
     for part in rep.parts:
@@ -363,4 +382,12 @@ def to_data(rep: CheckReport) -> dict[str, Any]:
         "bands_from": rep.standing_from,
         "guidance": {comp: tips for comp, tips in rep.guidance.items()},
         "crisis_text": rep.crisis_text,
+        "paper_forms": None
+        if rep.paper is None
+        else {
+            "printed": rep.paper.printed,
+            "verified": rep.paper.verified,
+            "disagreements_resolved": rep.paper.disagreements,
+            "not_verified": rep.paper.unverified,
+        },
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .answers import AnswerTables, next_item_index
+from .entry import EntryTables
 from .exchange import ExchangeQueries
 from .paper import PaperForm, PaperTables
 from .paper_status import PaperStatus
@@ -22,7 +23,9 @@ from .sessions import SessionTables
 from .settings import Settings
 
 
-class Store(PaperTables, PaperStatus, SessionTables, AnswerTables, ExchangeQueries, Settings):
+class Store(
+    EntryTables, PaperTables, PaperStatus, SessionTables, AnswerTables, ExchangeQueries, Settings
+):
     """One open store: groups, sessions, answers, paper forms and the bulk queries, over one
     connection."""
 

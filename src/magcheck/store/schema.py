@@ -92,7 +92,8 @@ MIGRATIONS: dict[int, str] = {
     """,
     # 4: paper forms. A printed form is one respondent's copy of a check's part (its session);
     # each keyed pass (1 = first entry, 2 = blind second entry) is kept value by value, so a
-    # crash loses at most the key being pressed; only a verified form becomes a response, marked
+    # crash loses at most the key being pressed; where the passes disagree, the value read again
+    # from the paper is kept apart (paper_resolved); only a verified form becomes a response, marked
     # with where its answers came from (NULL: typed by the respondent on this device; 'paper';
     # 'odk') and who keyed them.
     4: """
@@ -122,6 +123,15 @@ MIGRATIONS: dict[int, str] = {
         entered_at TEXT NOT NULL,
         PRIMARY KEY (serial, pass, item_id),
         FOREIGN KEY (serial, pass) REFERENCES paper_entries(serial, pass)
+    ) WITHOUT ROWID;
+    CREATE TABLE paper_resolved (
+        serial INTEGER NOT NULL REFERENCES paper_forms(serial),
+        item_id TEXT NOT NULL,
+        value INTEGER,
+        missing TEXT,
+        resolved_by TEXT NOT NULL,
+        resolved_at TEXT NOT NULL,
+        PRIMARY KEY (serial, item_id)
     ) WITHOUT ROWID;
     CREATE TABLE paper_verified (
         serial INTEGER PRIMARY KEY REFERENCES paper_forms(serial),

@@ -41,6 +41,7 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_session", "tui.key.new_session"),
         Binding("r", "report", "tui.key.report"),
         Binding("g", "add_group", "tui.key.add_group"),
+        Binding("e", "enter_paper", "tui.key.enter_paper"),
         Binding("slash", "filter", "tui.key.filter", key_display="/"),
         Binding("l", "app.next_language", "tui.key.language"),
         Binding("q", "app.quit", "tui.key.quit"),
@@ -311,6 +312,11 @@ class HomeScreen(Screen[None]):
 
         group = self.group_id if self.group_id != ALL_GROUPS else None
         self.app.push_screen(NewSessionScreen(group))
+
+    def action_enter_paper(self) -> None:
+        from .entry import EntryScreen
+
+        self.app.push_screen(EntryScreen())
 
     def action_add_group(self) -> None:
         self.mapp.ask_new_group(self._show_group)
