@@ -253,3 +253,19 @@ def test_paper_list_shows_each_form_and_how_far_it_has_come(store_dir, tmp_path)
     assert "printed" in rows[2] and "facilitator v2" in rows[3] and "1/1" in rows[3]
     with Store.open(store_dir) as store:
         assert {f.check_id for f in store.paper_forms()} == {check_id}
+
+
+def test_each_box_shows_the_key_a_keyer_types_for_it(store_dir, tmp_path):
+    """The small code beside each box is the key `magcheck enter` takes for it (1-5 on the
+    scale, 0 prefer not to say, 9 doesn't apply), so a keyer reads keys off the form."""
+    from magcheck.core.keying import keymap
+    from magcheck.core.questionnaires import load_all
+
+    out = tmp_path / "codes.pdf"
+    paper(store_dir, "--questionnaire", "member", "--lang", "es", "--copies", "1",
+          "--group", "Grupo Río", "--out", str(out))  # fmt: skip
+    page = texts(out)[1]
+    row = "1 Nunca 2 Casi nunca 3 A veces 4 Casi siempre 5 Siempre 0 Prefiero no decirlo 9 No se"
+    assert re.sub(r"\s+", " ", page).count(row) >= 4  # every item on the page
+    keys = keymap(load_all()[0]["member"].scale)
+    assert (keys["0"], keys["9"]) == ("prefer_not_to_say", "not_applicable")

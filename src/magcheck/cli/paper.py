@@ -51,9 +51,11 @@ def cmd_paper(args: argparse.Namespace) -> int:
             store, q, args.lang, args.copies, Path(args.out), group, check, args.date, args.size
         )
     first, last = run.forms[0], run.forms[-1]
+    several = len(run.forms) > 1
+    numbers = f"numbers {first.number} to {last.number}" if several else f"number {first.number}"
     print(
-        f"Printed {len(run.forms)} {q.id} form{'s' if len(run.forms) > 1 else ''} in {args.lang} for '{shown(first.group_name)}' "
-        f"(check {first.check_id[:8]}): numbers {first.number} to {last.number}, "
+        f"Printed {len(run.forms)} {q.id} form{'s' if several else ''} in {args.lang} for "
+        f"'{shown(first.group_name)}' (check {first.check_id[:8]}): {numbers}, "
         f"{run.pages} pages ({run.pages_per_form} a form, after the cover sheet) "
         f"in {shown(str(run.path))}"
     )

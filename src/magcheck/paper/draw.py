@@ -27,6 +27,7 @@ from .layout import (
 from .sheet import MONO, SANS, Sheet, line_height, need, new_pdf, wrap, write_lines
 
 BLACK, GREY = (0, 0, 0), (110, 110, 110)  # mid grey only: light grey vanishes on a photocopy
+CODE_SIZE = 6.0  # the key code beside each box: readable for a keyer, quiet for a respondent
 COVER_SIZES = (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0)  # the largest that keeps the cover one page
 
 
@@ -208,11 +209,21 @@ def _item(pdf: Any, plan: FormPlan, block: Any, first: bool) -> None:
         pdf.set_line_width(0.3 if col.non_answer else 0.45)
         box_x = col.x + (col.width - BOX) / 2
         pdf.rect(box_x, block.boxes_top, BOX, BOX)
+        _key_code(pdf, col.code, box_x + BOX, block.boxes_top + BOX)
+        pdf.set_font(SANS, "", plan.label_size)
         label_top = block.boxes_top + BOX + LABEL_GAP
         write_lines(
             pdf, col.label, col.x + 0.5, label_top, plan.label_size, col.width - 1.0, True,
             LABEL_LEADING,
         )  # fmt: skip
+
+
+def _key_code(pdf: Any, code: str, right: float, bottom: float) -> None:
+    """The key a keyer types for this box, small and grey beside its lower right corner."""
+    pdf.set_font(SANS, "", CODE_SIZE)
+    pdf.set_text_color(*GREY)
+    write_lines(pdf, [code], right + 0.6, bottom - line_height(CODE_SIZE), CODE_SIZE)
+    pdf.set_text_color(0, 0, 0)
 
 
 def _footer(pdf: Any, sheet: Sheet, number: str, page: int, pages: int, lang: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.keying import PAPER_CODES
 from ..core.model import Questionnaire
 from ..i18n import t
 from .sheet import MONO, SANS, Sheet, line_height, wrap
@@ -39,6 +40,7 @@ class Column:
     width: float
     label: list[str]
     non_answer: bool
+    code: str  # the key a keyer types for this box (core.keying), printed small beside it
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,13 @@ def _columns(pdf: Any, q: Questionnaire, lang: str, sheet: Sheet) -> tuple[list[
         pdf.set_font(SANS, "", size)
         if all(pdf.get_string_width(w) <= width - 1.0 for w in words):
             break
+    keys = {kind: key for key, kind in PAPER_CODES}
+    codes = [str(v) for v in q.scale.points] + [keys[kind] for kind in q.scale.non_answers]
     columns = []
-    for i, label in enumerate(points + nons):
+    for i, (label, code) in enumerate(zip(points + nons, codes, strict=True)):
         is_non = i >= len(points)
         x = sheet.left + i * width + (gap if is_non else 0.0)
-        columns.append(Column(x, width, wrap(pdf, label, width - 1.0), is_non))
+        columns.append(Column(x, width, wrap(pdf, label, width - 1.0), is_non, code))
     return columns, size
 
 
