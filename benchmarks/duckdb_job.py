@@ -17,7 +17,9 @@ JSON beside OUT.
 from __future__ import annotations
 
 import json
+import math
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -28,13 +30,17 @@ def questionnaire_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     for path in sorted((folder / "questionnaires").glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         lo, hi = doc["scale"]["min"], doc["scale"]["max"]
-        qs.append((path.stem, doc["role"], lo, hi))
+        # a part's score is the mean of its respondents' t / (k * span): over the common
+        # denominator l its band is decided in integers (as spark_job.py explains)
+        per_component = Counter(item["component"] for item in doc["items"])
+        l = math.lcm(*range(1, max(per_component.values()) + 1)) * (hi - lo)  # noqa: E741
+        qs.append((path.stem, doc["role"], lo, hi, l))
         for it in doc["items"]:
             items.append((path.stem, it["id"], it["component"]))
             if it.get("parallel"):
                 pairs.append((it["id"], it["parallel"]))
-    con.execute("CREATE TABLE q (h VARCHAR, role VARCHAR, lo INT, hi INT)")
-    con.executemany("INSERT INTO q VALUES (?, ?, ?, ?)", qs)
+    con.execute("CREATE TABLE q (h VARCHAR, role VARCHAR, lo INT, hi INT, l BIGINT)")
+    con.executemany("INSERT INTO q VALUES (?, ?, ?, ?, ?)", qs)
     con.execute("CREATE TABLE items (h VARCHAR, item_id VARCHAR, component VARCHAR)")
     con.executemany("INSERT INTO items VALUES (?, ?, ?)", items)
     con.execute("CREATE TABLE pairs (f_item VARCHAR, m_item VARCHAR)")
@@ -46,10 +52,10 @@ JOB = """
 CREATE TABLE s AS SELECT session_id, group_id, check_id, date, created_at,
     questionnaire_hash AS h FROM read_parquet('{d}/sessions/**/*.parquet');
 CREATE VIEW a AS SELECT a.session_id, a.response_id, a.item_id, a.component, a.scored_value AS v,
-    q.lo, q.hi, q.role = a.role AS own, q.role
+    q.lo, q.hi, q.l, q.role = a.role AS own, q.role
     FROM read_parquet('{d}/answers/**/*.parquet') a JOIN q ON q.h = a.questionnaire_hash;
 CREATE VIEW r AS SELECT session_id, response_id, component, any_value(role) AS role,
-    count(v) AS k, count(*) AS n, sum(v - lo) AS t, any_value(hi - lo) AS span
+    count(v) AS k, count(*) AS n, sum(v - lo) AS t, any_value(hi - lo) AS span, any_value(l) AS l
     FROM a WHERE own GROUP BY ALL;
 CREATE VIEW people AS SELECT session_id, any_value(role) AS role,
     count(DISTINCT response_id) AS p FROM r GROUP BY ALL;
@@ -58,7 +64,8 @@ CREATE TABLE ok AS SELECT r.*, 100.0 * t / (k * span) AS score, s.group_id, s.ch
     FROM r JOIN s USING (session_id) JOIN people USING (session_id)
     WHERE r.k > 0 AND 2 * r.k >= r.n AND (people.role <> 'member' OR people.p >= 3);
 CREATE TABLE parts AS SELECT session_id, group_id, check_id, date, created_at, h, role,
-    component, sum(t) AS t, sum(k * span) AS den, count(*) AS people
+    component, sum(t * (l // (k * span))) AS t, count(*) * any_value(l) AS den,
+    count(*) AS people
     FROM ok GROUP BY ALL;
 """
 
