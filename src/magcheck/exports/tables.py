@@ -17,41 +17,24 @@ from ..store import Store
 from .common import ExportOptions, Pseudonyms, pseudonymize_session, public_group
 from .records import Answer, read_store
 
+# Where and when a session was: the first columns of the response tables and the sessions table.
+_SESSION_KEYS = (
+    "group_id",
+    "group",
+    "region",
+    "focus",
+    "check_id",
+    "session_id",
+    "date",
+    "questionnaire_id",
+    "questionnaire_version",
+    "questionnaire_hash",
+    "language",
+)
 # Lead columns: who answered, where and when (one value per response).
-LEAD_COLUMNS = (
-    "group_id",
-    "group",
-    "region",
-    "focus",
-    "check_id",
-    "session_id",
-    "date",
-    "questionnaire_id",
-    "questionnaire_version",
-    "questionnaire_hash",
-    "language",
-    "response_id",
-    "role",
-    "respondent_code",
-    "completed",
-)
-
+LEAD_COLUMNS = (*_SESSION_KEYS, "response_id", "role", "respondent_code", "completed")
 # The sessions table (Parquet): one row per session, with or without responses.
-SESSION_COLUMNS = (
-    "group_id",
-    "group",
-    "region",
-    "focus",
-    "check_id",
-    "session_id",
-    "date",
-    "questionnaire_id",
-    "questionnaire_version",
-    "questionnaire_hash",
-    "language",
-    "part",
-    "created_at",
-)
+SESSION_COLUMNS = (*_SESSION_KEYS, "part", "created_at")
 
 
 @dataclass(frozen=True, slots=True)
