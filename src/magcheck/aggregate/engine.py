@@ -66,6 +66,7 @@ class Aggregator:
     groups: dict[str, Group] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     layout: CodeLayout | None = None  # set when sessions come as packed codes (from a store)
+    columnar: bool = True  # score coded parts all at once with NumPy when it is installed
 
     def __post_init__(self) -> None:
         if self.by is not None and self.by not in BY_KEYS:
@@ -182,6 +183,8 @@ class Aggregator:
             codes = packed.setdefault(id(plan), [])
             todo.append((row, people, len(mine), len(codes)))
             codes.extend(cols for _, cols in mine)
+        if self.columnar and _columnar_scored(self, todo, packed):
+            return
         plans = {id(p): p for p in self._plans.values()}
         columns = {}
         for key, codes in packed.items():
@@ -284,6 +287,7 @@ class Aggregator:
         for plan in self._plans.values():
             for ci, memo in enumerate(plan.memos):
                 times = Counter(map(id, plan.seen[ci]))
+                times.update(plan.seen_times[ci])
                 for e in memo.values():
                     row, n = e[2], times.get(id(e), 0)
                     if row is None or not n:
@@ -382,6 +386,15 @@ class Aggregator:
                     f"... and {len(self._conflicts) - MAX_CONFLICT_NOTES} more conflict(s)"
                 )
         return notes
+
+
+def _columnar_scored(agg: Aggregator, todo: list[Any], packed: dict[int, list[Any]]) -> bool:
+    """Whether aggregate.columnar scored the parts (it needs NumPy, from the `scale` extra)."""
+    try:
+        from . import columnar
+    except ImportError:
+        return False
+    return columnar.score_parts(agg, todo, packed)
 
 
 def aggregate(
