@@ -45,7 +45,8 @@ def fits(plan: ScoredPlan, responses: int) -> bool:
 def _response_columns(
     plan: ScoredPlan, ci: int, codes: Any, raw: list[tuple[int, ...]]
 ) -> tuple[Any, Any, Any]:
-    """Component ci over the plan's responses: k (0 when not scored), scored?, float score."""
+    """Component ci over the plan's responses: k (0 when not scored), scored?, float score
+    (None when not scored)."""
     run = plan.run(ci)
     if run is not None:
         col, shift, mask = run
@@ -69,7 +70,9 @@ def _response_columns(
             times[id(e)] = times.get(id(e), 0) + n
     k = np.array([0 if e[0] is None else e[0] for e in entries], dtype=np.int64)
     has = np.array([e[0] is not None for e in entries], dtype=bool)
-    x = np.array([0.0 if e[1] is None else e[1] for e in entries], dtype=np.float64)
+    # the memo's own float objects, as the Python path keeps them (no new float per response)
+    x = np.empty(len(entries), dtype=object)
+    x[:] = [e[1] for e in entries]
     return k[inv], has[inv], x[inv]
 
 
@@ -159,17 +162,20 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
                 e = edges[bi]
                 band = np.where(ts * e.denominator >= e.numerator * ds, bi, band)
             s = seq[sel]
+            # only each group's latest part of this chunk can be its latest overall
+            keep = _last_of_runs(group[s], date_rank[s], c[sel], created_rank[s], s)
+            s = s[keep]
             latest_parts.append(
                 (
                     group[s],
-                    np.full(len(sel), g),
+                    np.full(len(s), g),
                     date_rank[s],
-                    c[sel],
+                    c[sel][keep],
                     created_rank[s],
                     s,
-                    ts,
-                    ds,
-                    band,
+                    ts[keep],
+                    ds[keep],
+                    band[keep],
                 )
             )
         score = np.divide(total, scored_n, out=np.zeros(len(idx)), where=scored_n > 0).tolist()
@@ -219,6 +225,13 @@ def _pool(
                 breakdown[int(keys[a])][0][g].extend(x[a:b].tolist())
 
 
+def _last_of_runs(key: Any, date: Any, c: Any, made: Any, seq: Any) -> Any:
+    """Indices of the greatest (date, c, made, seq) of each key."""
+    order = np.lexsort((seq, made, c, date, key))
+    k = key[order]
+    return order[np.append(k[1:] != k[:-1], True)] if len(k) else order
+
+
 def _latest(
     agg: Aggregator,
     parts: list[tuple[Any, ...]],
@@ -234,9 +247,7 @@ def _latest(
     group, g, date, c, made, seq, t, d, band = (
         np.concatenate(col) for col in zip(*parts, strict=True)
     )
-    order = np.lexsort((seq, made, c, date, g, group))
-    pair = (group * len(COMPONENT_IDS) + g)[order]
-    last = order[np.append(pair[1:] != pair[:-1], True)]
+    last = _last_of_runs(group * len(COMPONENT_IDS) + g, date, c, made, seq)
     for gi, ci, n, s, tt, dd, b in zip(
         group[last].tolist(),
         g[last].tolist(),
