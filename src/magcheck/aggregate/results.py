@@ -93,12 +93,29 @@ class Trend:
 
     @property
     def change(self) -> float | None:
-        scored = [p.score for p in self.points if p.score is not None]
-        return scored[-1] - scored[0] if len(scored) >= 2 else None
+        """Last scored point minus the first (None under two scored points)."""
+        return _last_minus_first([p.score for p in self.points])
 
     def component_change(self, component: str) -> float | None:
-        values = [v for p in self.points if (v := p.components.get(component)) is not None]
-        return values[-1] - values[0] if len(values) >= 2 else None
+        """The same on one component: read from both ends, as trends can be long."""
+        points = self.points
+        first = next(
+            (n for n, p in enumerate(points) if p.components.get(component) is not None), -1
+        )
+        if first < 0:
+            return None
+        last = next(
+            n
+            for n in range(len(points) - 1, first - 1, -1)
+            if points[n].components.get(component) is not None
+        )
+        a, b = points[first].components[component], points[last].components[component]
+        return b - a if last > first and a is not None and b is not None else None
+
+
+def _last_minus_first(values: list[float | None]) -> float | None:
+    scored = [v for v in values if v is not None]
+    return scored[-1] - scored[0] if len(scored) >= 2 else None
 
 
 @dataclass(frozen=True)
