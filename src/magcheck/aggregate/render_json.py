@@ -32,6 +32,10 @@ def _point_dicts(points: tuple[TrendPoint, ...]) -> list[dict[str, Any]]:
     ]
 
 
+def _changes(found: dict[str, float | None]) -> dict[str, float | None]:
+    return {c: found.get(c) for c in COMPONENT_IDS}
+
+
 def _data(agg: Aggregate, points: Callable[[tuple[TrendPoint, ...]], Any]) -> dict[str, Any]:
     # asdict copies recursively and slowly; the trends (one point per session) are built by hand
     data = {"about": list(agg.about), **asdict(replace(agg, trends=()))}
@@ -41,7 +45,7 @@ def _data(agg: Aggregate, points: Callable[[tuple[TrendPoint, ...]], Any]) -> di
             "group": tr.group,
             "questionnaire": tr.questionnaire,
             "change": tr.change,
-            "component_change": {c: tr.component_change(c) for c in COMPONENT_IDS},
+            "component_change": _changes(tr.component_changes()),
             "points": points(tr.points),
         }
         for tr in agg.trends
@@ -109,9 +113,13 @@ def _json_text(value: Any, newline: str) -> str:
     return _SCALAR[kind](value)
 
 
+_NUMBERS = {int, float, type(None)}
+
+
 class _Points:
     """A trend's points, written straight from the TrendPoints as _json_text writes their
-    dicts: one text template per set of components, filled with the values' JSON texts."""
+    dicts: one text template per set of components, filled with the values' JSON texts. The
+    numbers' texts come from one json.dumps of them all (its C encoder), split at ", "."""
 
     def __init__(self, points: tuple[TrendPoint, ...]) -> None:
         self.points = points
@@ -120,24 +128,27 @@ class _Points:
         if not self.points:
             return "[]"
         inner = newline + "  "
+        numbers: list[Any] = []
+        for p in self.points:
+            numbers.append(p.people)
+            numbers.append(p.score)
+            numbers.extend(p.components.values())
+        if not set(map(type, numbers)) <= _NUMBERS:
+            raise TypeError("a trend point holds something else than numbers")
+        texts = json.dumps(numbers)[1:-1].split(", ")
         templates: dict[tuple[str, ...], str] = {}
         out = []
+        at = 0
         for p in self.points:
-            comps = p.components
-            names = tuple(comps)
+            names = tuple(p.components)
             template = templates.get(names)
             if template is None:
                 template = templates[names] = _point_template(names, inner)
+            end = at + 2 + len(names)
             out.append(
-                template
-                % (
-                    _encode_string(p.date),
-                    _encode_string(p.session_id),
-                    _SCALAR[type(p.people)](p.people),
-                    _SCALAR[type(p.score)](p.score),
-                    *[_SCALAR[type(v)](v) for v in comps.values()],
-                )
+                template % (_encode_string(p.date), _encode_string(p.session_id), *texts[at:end])
             )
+            at = end
         return "[" + inner + ("," + inner).join(out) + newline + "]"
 
 

@@ -97,20 +97,28 @@ class Trend:
         return _last_minus_first([p.score for p in self.points])
 
     def component_change(self, component: str) -> float | None:
-        """The same on one component: read from both ends, as trends can be long."""
-        points = self.points
-        first = next(
-            (n for n, p in enumerate(points) if p.components.get(component) is not None), -1
-        )
-        if first < 0:
-            return None
-        last = next(
-            n
-            for n in range(len(points) - 1, first - 1, -1)
-            if points[n].components.get(component) is not None
-        )
-        a, b = points[first].components[component], points[last].components[component]
-        return b - a if last > first and a is not None and b is not None else None
+        """The same on one component."""
+        return self.component_changes().get(component)
+
+    def component_changes(self) -> dict[str, float | None]:
+        """component_change of every component met, in one pass from each end (trends can be
+        long): the last value minus the first, None under two values."""
+        first: dict[str, tuple[int, float]] = {}
+        for n, p in enumerate(self.points):
+            for c, v in p.components.items():
+                if v is not None and c not in first:
+                    first[c] = (n, v)
+        out: dict[str, float | None] = dict.fromkeys(first)
+        todo = set(first)
+        for n in range(len(self.points) - 1, -1, -1):
+            if not todo:
+                break
+            for c, v in self.points[n].components.items():
+                if v is not None and c in todo:
+                    todo.discard(c)
+                    at, value = first[c]
+                    out[c] = v - value if n > at else None
+        return out
 
 
 def _last_minus_first(values: list[float | None]) -> float | None:
