@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
+from functools import lru_cache
 from json.encoder import encode_basestring as _encode_string  # type: ignore[attr-defined]
 from typing import IO, Any
 
@@ -113,45 +114,48 @@ def _json_text(value: Any, newline: str) -> str:
     return _SCALAR[kind](value)
 
 
-_NUMBERS = {int, float, type(None)}
+_PLAIN = {str, int, float, bool, type(None)}
 
 
 class _Points:
     """A trend's points, written straight from the TrendPoints as _json_text writes their
-    dicts: one text template per set of components, filled with the values' JSON texts. The
-    numbers' texts come from one json.dumps of them all (its C encoder), split at ", "."""
+    dicts: a text template per set of components, filled with the values' JSON texts. The
+    texts come from one json.dumps of all the trend's values (its C encoder), split at ", "
+    (when no text holds ", " itself; else value by value)."""
 
     def __init__(self, points: tuple[TrendPoint, ...]) -> None:
         self.points = points
 
     def text(self, newline: str) -> str:
-        if not self.points:
+        points = self.points
+        if not points:
             return "[]"
         inner = newline + "  "
-        numbers: list[Any] = []
-        for p in self.points:
-            numbers.append(p.people)
-            numbers.append(p.score)
-            numbers.extend(p.components.values())
-        if not set(map(type, numbers)) <= _NUMBERS:
-            raise TypeError("a trend point holds something else than numbers")
-        texts = json.dumps(numbers)[1:-1].split(", ")
-        templates: dict[tuple[str, ...], str] = {}
-        out = []
-        at = 0
-        for p in self.points:
-            names = tuple(p.components)
-            template = templates.get(names)
-            if template is None:
-                template = templates[names] = _point_template(names, inner)
-            end = at + 2 + len(names)
-            out.append(
-                template % (_encode_string(p.date), _encode_string(p.session_id), *texts[at:end])
-            )
-            at = end
-        return "[" + inner + ("," + inner).join(out) + newline + "]"
+        values: list[Any] = []
+        for p in points:
+            values += (p.date, p.session_id, p.people, p.score)
+            values.extend(p.components.values())
+        if not set(map(type, values)) <= _PLAIN:
+            raise TypeError("a trend point holds something else than plain values")
+        texts = json.dumps(values, ensure_ascii=False)[1:-1].split(", ")
+        if len(texts) != len(values):
+            texts = [_SCALAR[type(v)](v) for v in values]
+        shapes = [tuple(p.components) for p in points]
+        if shapes.count(shapes[0]) == len(shapes):  # one template for all: one % for all
+            template = _point_template(shapes[0], inner)
+            body = ("," + inner).join([template] * len(points)) % tuple(texts)
+        else:
+            out = []
+            at = 0
+            for names in shapes:
+                end = at + 4 + len(names)
+                out.append(_point_template(names, inner) % tuple(texts[at:end]))
+                at = end
+            body = ("," + inner).join(out)
+        return "[" + inner + body + newline + "]"
 
 
+@lru_cache(maxsize=256)
 def _point_template(components: tuple[str, ...], newline: str) -> str:
     """The JSON text of a point dict at this depth, its values left as %s."""
     key = newline + "  "

@@ -103,8 +103,11 @@ class Trend:
     def component_changes(self) -> dict[str, float | None]:
         """component_change of every component met, in one pass from each end (trends can be
         long): the last value minus the first, None under two values."""
+        names = set().union(*(p.components for p in self.points))
         first: dict[str, tuple[int, float]] = {}
         for n, p in enumerate(self.points):
+            if len(first) == len(names):
+                break
             for c, v in p.components.items():
                 if v is not None and c not in first:
                     first[c] = (n, v)
