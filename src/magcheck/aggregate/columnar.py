@@ -42,41 +42,59 @@ def fits(plan: ScoredPlan, responses: int) -> bool:
     return (responses + 1) * plan.den * factor < EXACT
 
 
-def _response_columns(
+def entries_index(
     plan: ScoredPlan, ci: int, codes: Any, raw: list[tuple[int, ...]]
-) -> tuple[Any, Any, Any]:
-    """Component ci over the plan's responses: k (0 when not scored), scored?, float score
-    (None when not scored)."""
+) -> tuple[list[Any], Any]:
+    """Component ci's distinct memo entries over the responses' packed codes (`codes`, the
+    same as `raw` in an array), and each response's index into them."""
     run = plan.run(ci)
     if run is not None:
         col, shift, mask = run
         uniq, inv = np.unique((codes[:, col] >> shift) & mask, return_inverse=True)
-        entries = plan.key_entries(ci, uniq.tolist())
-        inv = inv.reshape(-1)
-    else:  # items spread over columns: the pattern keys are tuples, read in Python
-        where: dict[int, int] = {}
-        entries = []
-        index = []
-        for e in plan.coded_column(ci, raw):
-            i = where.get(id(e))
-            if i is None:
-                i = where[id(e)] = len(entries)
-                entries.append(e)
-            index.append(i)
-        inv = np.array(index, dtype=np.intp)
+        return plan.key_entries(ci, uniq.tolist()), inv.reshape(-1)
+    # items spread over columns: the pattern keys are tuples, read in Python
+    where: dict[int, int] = {}
+    entries: list[Any] = []
+    index = []
+    for e in plan.coded_column(ci, raw):
+        i = where.get(id(e))
+        if i is None:
+            i = where[id(e)] = len(entries)
+            entries.append(e)
+        index.append(i)
+    return entries, np.array(index, dtype=np.intp)
+
+
+def scored_keys(entries: list[Any], inv: Any) -> tuple[Any, Any]:
+    """Each response's k (0 when not scored) and whether it is scored."""
+    k = np.array([0 if e[0] is None else e[0] for e in entries], dtype=np.int64)
+    has = np.array([e[0] is not None for e in entries], dtype=bool)
+    return k[inv], has[inv]
+
+
+def packed_array(raw: list[tuple[int, ...]], columns: int) -> Any:
+    return np.array(raw, dtype=np.int64).reshape(len(raw), columns)
+
+
+def _response_columns(
+    plan: ScoredPlan, ci: int, codes: Any, raw: list[tuple[int, ...]]
+) -> tuple[Any, Any, Any]:
+    """Component ci over the plan's responses: k (0 when not scored), scored?, float score
+    (None when not scored); each entry counted for alpha (plan.seen_times)."""
+    entries, inv = entries_index(plan, ci, codes, raw)
     times = plan.seen_times[ci]
     for e, n in zip(entries, np.bincount(inv, minlength=len(entries)).tolist(), strict=True):
         if n:
             times[id(e)] = times.get(id(e), 0) + n
-    k = np.array([0 if e[0] is None else e[0] for e in entries], dtype=np.int64)
-    has = np.array([e[0] is not None for e in entries], dtype=bool)
+    k, has = scored_keys(entries, inv)
     # the memo's own float objects, as the Python path keeps them (no new float per response)
     x = np.empty(len(entries), dtype=object)
     x[:] = [e[1] for e in entries]
-    return k[inv], has[inv], x[inv]
+    return k, has, x[inv]
 
 
-def _segment_sums(values: Any, starts: Any, ends: Any) -> Any:
+def segment_sums(values: Any, starts: Any, ends: Any) -> Any:
+    """The sum of values[start:end] for each (start, end), exact in int64."""
     running = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(values, dtype=np.int64)))
     return running[ends] - running[starts]
 
@@ -129,7 +147,7 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
         starts = np.array([todo[i][3] for i in idx], dtype=np.int64)
         ends = starts + counts
         raw = packed.get(key, [])
-        codes = np.array(raw, dtype=np.int64).reshape(len(raw), columns)
+        codes = packed_array(raw, columns)
         response_seq = np.repeat(seq, counts)
         response_key = np.repeat(keys[seq], counts) if keys is not None else None
         edges = (plan.q.bands.strong, plan.q.bands.developing, plan.q.bands.weak)
@@ -139,8 +157,8 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
         for ci in range(len(plan.comps)):
             g = plan.gidx[ci]
             k, has, x = _response_columns(plan, ci, codes, raw)
-            t = _segment_sums(k, starts, ends)
-            c = _segment_sums(has, starts, ends)
+            t = segment_sums(k, starts, ends)
+            c = segment_sums(has, starts, ends)
             d = c * plan.den
             scored = c > 0
             value = np.divide(t, d, out=np.zeros(len(idx), dtype=np.float64), where=scored)
