@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from ..core.bulk import CodeLayout, Plans, ScoredPlan
@@ -166,23 +167,25 @@ class Aggregator:
         responses at once."""
         todo = []
         packed: dict[int, list[tuple[int, ...]]] = {}
+        none: list[tuple[str, int, tuple[int, ...]]] = []
+        answers = itemgetter(1)
         for row in sessions:
             if not self._first(row[0]):
                 continue
             plan = row[4]
             role = plan.q.role
-            everyone = responses.get(row[0], [])
-            mine = [(n, cols) for r, n, cols in everyone if r == role]
+            everyone = responses.get(row[0], none)
+            mine = [cols for r, _, cols in everyone if r == role]
             self._responses += len(everyone)
-            self._answers += sum(n for _, n, _ in everyone)
+            self._answers += sum(map(answers, everyone))
             self._off_role += len(everyone) - len(mine)
-            self._checks.add_part(row[5], plan, [cols for _, cols in mine], self.layout)
-            people = sum(1 for n, _ in mine if n)
+            self._checks.add_part(row[5], plan, mine, self.layout)
+            people = len([1 for r, n, _ in everyone if n and r == role])
             if not self._counted(row[1], role, people):
                 continue
             codes = packed.setdefault(id(plan), [])
             todo.append((row, people, len(mine), len(codes)))
-            codes.extend(cols for _, cols in mine)
+            codes.extend(mine)
         if self.columnar and _columnar_scored(self, todo, packed):
             return
         plans = {id(p): p for p in self._plans.values()}
