@@ -216,6 +216,7 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
     _latest(agg, latest_parts, list(group_of), dates, created)
     trends = agg._trends
     for r, point in zip(rows, points, strict=True):
+        assert point is not None  # every part belongs to one plan
         trends.setdefault((r[1], r[4].q.id), []).append((r[2], r[3], point))
     return True
 
