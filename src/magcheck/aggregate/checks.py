@@ -132,7 +132,10 @@ class PairPlan:
 
 
 def _columnar_compare(pair: PairPlan, floor: int) -> tuple[list[str], dict[str, Outcomes]] | None:
-    """PairPlan.compare in NumPy (aggregate.columnar_checks) when it is installed and applies."""
+    """PairPlan.compare in NumPy (aggregate.columnar_checks) when it is installed and applies
+    (checks read as packed codes)."""
+    if not (pair.fac.coded and pair.mem.coded and pair.checks):
+        return None
     try:
         from . import columnar_checks
     except ImportError:

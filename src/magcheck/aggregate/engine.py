@@ -67,7 +67,6 @@ class Aggregator:
     groups: dict[str, Group] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     layout: CodeLayout | None = None  # set when sessions come as packed codes (from a store)
-    columnar: bool = True  # score coded parts all at once with NumPy when it is installed
 
     def __post_init__(self) -> None:
         if self.by is not None and self.by not in BY_KEYS:
@@ -186,7 +185,7 @@ class Aggregator:
             codes = packed.setdefault(id(plan), [])
             todo.append((row, people, len(mine), len(codes)))
             codes.extend(mine)
-        if self.columnar and _columnar_scored(self, todo, packed):
+        if _columnar_scored(self, todo, packed):  # all at once, when NumPy is installed
             return
         plans = {id(p): p for p in self._plans.values()}
         columns = {}
