@@ -15,17 +15,32 @@ the caller scores in Python.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from ..core.bulk import ScoredPlan
-from ..core.model import COMPONENT_IDS
+from ..core.bulk import CodeLayout, ScoredPlan
+from ..core.model import COMPONENT_IDS, Questionnaire
 from ..core.scoring import DEVELOPING, MISSING, STRONG, WEAK
+from .latest import Latest
 from .results import TrendPoint
 
-if TYPE_CHECKING:
-    from .engine import Aggregator
+
+class Aggregator(Protocol):
+    """What of engine.Aggregator is scored into (named here, not imported: the engine
+    imports this module)."""
+
+    by: str | None
+    layout: CodeLayout | None
+    _overall_xs: list[list[float]]
+    _overall_members: list[int]
+    _breakdown: dict[str, tuple[list[list[float]], list[int]]]
+    _latest: dict[str, dict[str, Latest]]
+    _asked: dict[str, set[str]]
+    _trends: dict[tuple[str, str], list[tuple[str, str, TrendPoint]]]
+
+    def _key(self, group_id: str, date: str, q: Questionnaire) -> str | None: ...
+
 
 # A counted part: ((session id, group id, date, created_at, plan, check id), people, its
 # responses of the part's role, where they start in the plan's packed codes)
@@ -259,8 +274,6 @@ def _latest(
     created: list[str],
 ) -> None:
     """Each group's latest scored part per component, as _add_scored keeps it."""
-    from .engine import Latest
-
     if not parts:
         return
     group, g, date, c, made, seq, t, d, band = (

@@ -9,17 +9,18 @@ Python.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from .columnar import EXACT, entries_index, packed_array, scored_keys, segment_sums
 
-if TYPE_CHECKING:
-    from .checks import Outcomes, PairPlan
+# checks.Outcomes (not imported: checks imports this module)
+Outcomes = tuple[list[float | None], list[bool], int]
 
 
-def compare(pair: PairPlan, floor: int) -> tuple[list[str], dict[str, Outcomes]] | None:
+def compare(pair: Any, floor: int) -> tuple[list[str], dict[str, Outcomes]] | None:
+    """pair: a checks.PairPlan."""
     fac, mem, checks = pair.fac, pair.mem, pair.checks
     if not (fac.coded and mem.coded and checks):
         return None

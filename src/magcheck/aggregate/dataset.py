@@ -32,6 +32,7 @@ from ..text import clean_name
 from . import dataset_rows as rows
 from .dataset_rows import HIVE
 from .engine import Aggregator
+from .gcpause import gc_paused
 from .results import Aggregate
 
 MAX_JSON_BYTES = 16 * 1024 * 1024  # datapackage.json and each questionnaire snapshot
@@ -136,6 +137,7 @@ class _Bad:
             yield f"{where}: {len(ids)} session(s) left out ({reason}): {named}{more}"
 
 
+@gc_paused
 def aggregate_dataset(folder: Path, by: str | None = None, floor: int | None = None) -> Aggregate:
     """The statistics aggregate_store gives, over a Parquet dataset folder. The privacy floor
     is the one the dataset was exported with, or `floor` when that is higher."""

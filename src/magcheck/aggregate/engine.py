@@ -27,6 +27,7 @@ from ..core.scoring import INSUFFICIENT, band, band_of
 from ..exports.records import Dataset, SessionRecord
 from ..store import Group
 from .checks import Checks
+from .latest import Latest
 from .results import (
     ALPHA_MIN_N,
     BAND_COLUMNS,
@@ -42,19 +43,6 @@ from .stats import AlphaSums, MeanCI, moments
 
 MAX_CONFLICT_NOTES = 20
 MEMBER = "member"
-
-
-class Latest:
-    """A group's latest counted score for one component, kept as the exact ratio num / den."""
-
-    __slots__ = ("band", "den", "num", "when")
-
-    def __init__(self, when: tuple[str, int, str], num: int, den: int, band: str) -> None:
-        self.when, self.num, self.den, self.band = when, num, den, band
-
-    @property
-    def score(self) -> Fraction:
-        return Fraction(self.num, self.den)
 
 
 @dataclass
