@@ -166,8 +166,6 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
         response_seq = np.repeat(seq, counts)
         response_key = np.repeat(keys[seq], counts) if keys is not None else None
         edges = (plan.q.bands.strong, plan.q.bands.developing, plan.q.bands.weak)
-        total = np.zeros(len(idx), dtype=np.float64)
-        scored_n = np.zeros(len(idx), dtype=np.int64)
         values = []
         for ci in range(len(plan.comps)):
             g = plan.gidx[ci]
@@ -177,9 +175,6 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
             d = c * plan.den
             scored = c > 0
             value = np.divide(t, d, out=np.zeros(len(idx), dtype=np.float64), where=scored)
-            # _add_scored's sum(values): float additions in the components' order
-            total = np.where(scored, total + value, total)
-            scored_n += scored
             values.append(np.where(scored, value, np.nan).tolist())
             part_key = response_key[has] if response_key is not None else None
             xs_parts[g].append((response_seq[has], x[has], part_key))
@@ -211,17 +206,16 @@ def score_parts(agg: Aggregator, todo: list[Part], packed: dict[int, list[Any]])
                     band[keep],
                 )
             )
-        score = np.divide(total, scored_n, out=np.zeros(len(idx)), where=scored_n > 0).tolist()
         comps = plan.comps
-        for j, row_values in enumerate(zip(*values, strict=True)):
-            i = idx[j]
+        for i, row_values in zip(idx, zip(*values, strict=True), strict=True):
             r = rows[i]
+            components = {
+                c: (None if v != v else v) for c, v in zip(comps, row_values, strict=True)
+            }
+            # the part's score as _add_scored takes it: sum() (compensated from Python 3.12)
+            got = [v for v in components.values() if v is not None]
             points[i] = TrendPoint(
-                r[2],
-                r[0],
-                todo[i][1],
-                score[j] if scored_n[j] else None,
-                {c: (None if v != v else v) for c, v in zip(comps, row_values, strict=True)},
+                r[2], r[0], todo[i][1], sum(got) / len(got) if got else None, components
             )
         for gid in {rows[i][1] for i in idx}:
             agg._asked.setdefault(gid, set()).update(comps)
