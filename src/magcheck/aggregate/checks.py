@@ -79,28 +79,30 @@ class PairPlan:
         assert self.fac.plan.comps == self.mem.plan.comps
         self.comps = self.fac.plan.comps
         self.step = ratio(fq.scale.step)
-        self._checks: list[tuple[str, Any, list[Any]]] = []
+        self.checks: list[tuple[str, Any, list[Any]]] = []
 
     def add(self, check_id: str, facilitator: Any, members: list[Any]) -> None:
         """A check's facilitator response and member responses: item id -> value mappings (from
         bundles) or packed codes (from the store, see CodeLayout)."""
-        self._checks.append(
-            (check_id, self.fac.keep(facilitator), [self.mem.keep(m) for m in members])
-        )
+        kept = list(members) if self.mem.coded else [self.mem.keep(m) for m in members]
+        self.checks.append((check_id, self.fac.keep(facilitator), kept))
 
     def compare(self, floor: int) -> tuple[list[str], dict[str, Outcomes]]:
         """The checks' ids in the order added and, per component with pairs, as
         compare_parallel: each check's difference (facilitator minus the members' mean; None
         when not compared), whether it is worth talking about (larger than one answer step) and
         how many checks had fewer than `floor` members with a value (no members' side)."""
+        fast = _columnar_compare(self, floor)
+        if fast is not None:
+            return fast
         fden, mden = self.fac.plan.den, self.mem.plan.den
         sn, sd = self.step
-        ids = [cid for cid, _, _ in self._checks]
-        fac_rows = [f for _, f, _ in self._checks]
-        mem_rows = [m for _, _, members in self._checks for m in members]
+        ids = [cid for cid, _, _ in self.checks]
+        fac_rows = [f for _, f, _ in self.checks]
+        mem_rows = [m for _, _, members in self.checks for m in members]
         bounds = []
         start = 0
-        for _, _, members in self._checks:
+        for _, _, members in self.checks:
             bounds.append((start, start + len(members)))
             start += len(members)
         out: dict[str, Outcomes] = {}
@@ -127,6 +129,18 @@ class PairPlan:
                 worth.append(abs(num) * sd > sn * den)
             out[comp] = (diffs, worth, under)
         return ids, out
+
+
+def _columnar_compare(pair: PairPlan, floor: int) -> tuple[list[str], dict[str, Outcomes]] | None:
+    """PairPlan.compare in NumPy (aggregate.columnar_checks) when it is installed and applies
+    (checks read as packed codes)."""
+    if not (pair.fac.coded and pair.mem.coded and pair.checks):
+        return None
+    try:
+        from . import columnar_checks
+    except ImportError:
+        return None
+    return columnar_checks.compare(pair, floor)
 
 
 class Checks:

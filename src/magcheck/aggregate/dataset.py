@@ -24,12 +24,15 @@ from urllib.parse import unquote
 
 from ..core.bulk import CodeLayout
 from ..core.checkscore import privacy_floor
-from ..core.model import ROLES, Questionnaire
+from ..core.model import Questionnaire
 from ..errors import InputError
 from ..inputs import FileRefused, read_regular
 from ..store import Group
 from ..text import clean_name
+from . import dataset_rows as rows
+from .dataset_rows import HIVE
 from .engine import Aggregator
+from .gcpause import gc_paused
 from .results import Aggregate
 
 MAX_JSON_BYTES = 16 * 1024 * 1024  # datapackage.json and each questionnaire snapshot
@@ -110,14 +113,6 @@ def _questionnaires(folder: Path, notes: list[str]) -> dict[str, Questionnaire]:
     return out
 
 
-def _read(con: Any, sql: str, files: list[str]) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = con.execute(sql, [files]).fetchall()
-    return rows
-
-
-HIVE = "hive_partitioning = true, hive_types = {'year': 'INTEGER', 'region': 'VARCHAR'}"
-
-
 def _region(value: str | None) -> str | None:
     return None if value in (None, NULL_PARTITION) else unquote(value)
 
@@ -142,6 +137,7 @@ class _Bad:
             yield f"{where}: {len(ids)} session(s) left out ({reason}): {named}{more}"
 
 
+@gc_paused
 def aggregate_dataset(folder: Path, by: str | None = None, floor: int | None = None) -> Aggregate:
     """The statistics aggregate_store gives, over a Parquet dataset folder. The privacy floor
     is the one the dataset was exported with, or `floor` when that is higher."""
@@ -166,65 +162,43 @@ def aggregate_dataset(folder: Path, by: str | None = None, floor: int | None = N
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
-        sessions, responses = _query(con, session_files, wide)
-        codes_rows = _codes(con, layout, questionnaires, answer_files) if answer_files else []
+        sessions = _sessions(con, session_files)
+        if wide:
+            rows.stage_wide(con, wide)
+        if answer_files:
+            rows.stage_codes(con, layout, questionnaires, answer_files)
+        hash_of: dict[str, str] = {}
+        kept_sessions = []
+        for sid, gid, day, created, h, check_id, name, region, focus in sessions:
+            if sid in hash_of:
+                bad.add(sid, "listed twice in the sessions table")
+                continue
+            hash_of[sid] = h
+            if h not in plans:
+                bad.add(sid, "its questionnaire snapshot is missing or was refused")
+                continue
+            if gid not in agg.groups:
+                try:
+                    agg.groups[gid] = Group(
+                        gid,
+                        clean_name(name or "", "group"),
+                        clean_name(_region(region) or "", "region") or None,
+                        clean_name(focus or "", "focus") or None,
+                        "",
+                    )
+                except InputError as exc:
+                    bad.add(sid, f"group name, region or focus refused: {exc}")
+                    continue
+            kept_sessions.append((sid, gid, day, created, plans[h], check_id))
+        unique = len(hash_of) == len(sessions)
+        del sessions
+        by_session = rows.responses(
+            con, layout, (bool(wide), bool(answer_files)), hash_of, unique, bad
+        )
     except duckdb.Error as exc:
         raise InputError(f"{folder}: cannot read the Parquet files: {exc}") from None
     finally:
         con.close()
-
-    hash_of: dict[str, str] = {}
-    kept_sessions = []
-    for sid, gid, day, created, h, check_id, name, region, focus in sessions:
-        if sid in hash_of:
-            bad.add(sid, "listed twice in the sessions table")
-            continue
-        hash_of[sid] = h
-        if h not in plans:
-            bad.add(sid, "its questionnaire snapshot is missing or was refused")
-            continue
-        if gid not in agg.groups:
-            try:
-                agg.groups[gid] = Group(
-                    gid,
-                    clean_name(name or "", "group"),
-                    clean_name(_region(region) or "", "region") or None,
-                    clean_name(focus or "", "focus") or None,
-                    "",
-                )
-            except InputError as exc:
-                bad.add(sid, f"group name, region or focus refused: {exc}")
-                continue
-        kept_sessions.append((sid, gid, day, created, plans[h], check_id))
-
-    owner: dict[str, str] = {}
-    by_session: dict[str, list[tuple[str, int, tuple[int, ...]]]] = {}
-    roles: dict[str, str] = {}
-    for session_id, role, response_id in responses:
-        if session_id not in hash_of:
-            bad.add(session_id, "responses of a session not in the sessions table")
-            continue
-        if response_id in owner or role not in ROLES:
-            bad.add(session_id, "a response listed twice or with an unknown role")
-            continue
-        owner[response_id] = session_id
-        roles[response_id] = role
-    none = (0, (0,) * layout.columns)
-    packed: dict[str, tuple[int, tuple[int, ...]]] = {}
-    for response_id, session_id, h, n, wrong, twice, *sums in codes_rows:
-        if owner.get(response_id) != session_id or hash_of.get(session_id) != h:
-            bad.add(session_id, "answers that disagree with the sessions or wide tables")
-        elif wrong:
-            bad.add(session_id, "answers to items not in the questionnaire or outside its scale")
-        elif twice:
-            bad.add(session_id, "an item answered twice in one response")
-        else:
-            packed[response_id] = (n, tuple(sums))
-    del codes_rows
-    for response_id, session_id in owner.items():
-        n, cols = packed.get(response_id, none)
-        by_session.setdefault(session_id, []).append((roles[response_id], n, cols))
-    del packed, owner, roles
     agg.notes.extend(bad.notes(folder))
     agg.add_coded_sessions((s for s in kept_sessions if s[0] not in bad.sessions), by_session)
     if not agg.groups and not kept_sessions:
@@ -232,68 +206,19 @@ def aggregate_dataset(folder: Path, by: str | None = None, floor: int | None = N
     return agg.result()
 
 
-def _query(
-    con: Any, session_files: list[str], wide: list[str]
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Sessions oldest first (as Store.aggregate_rows) and responses (session, role, id)."""
-    sessions = _read(
-        con,
+def _sessions(con: Any, session_files: list[str]) -> list[tuple[Any, ...]]:
+    """Sessions oldest first (as Store.aggregate_rows), staged as table sessions too."""
+    con.execute(
+        "CREATE TEMP TABLE sessions AS SELECT *"
+        f" FROM read_parquet(?, filename = true, file_row_number = true, {HIVE})",
+        [session_files],
+    )
+    rows: list[tuple[Any, ...]] = con.execute(
         "SELECT session_id, group_id, strftime(date, '%Y-%m-%d'),"
         " strftime(created_at, '%Y-%m-%dT%H:%M:%S.%f+00:00'), questionnaire_hash, check_id,"
-        ' "group", region, focus'
-        f" FROM read_parquet(?, filename = true, file_row_number = true, {HIVE})"
+        ' "group", region, focus FROM sessions'
         # the order the export wrote (the store's: date, created_at, id), which holds within a
         # group's partition even when the ids are pseudonyms
-        " ORDER BY date, created_at, filename, file_row_number",
-        session_files,
-    )
-    responses: list[tuple[Any, ...]] = []
-    if wide:
-        responses = _read(
-            con,
-            "SELECT session_id, role, response_id"
-            f" FROM read_parquet(?, union_by_name = true, {HIVE})",
-            wide,
-        )
-    return sessions, responses
-
-
-def _codes(
-    con: Any, layout: CodeLayout, questionnaires: dict[str, Questionnaire], files: list[str]
-) -> list[tuple[Any, ...]]:
-    """One row per response: (response_id, session_id, questionnaire_hash, number of answers,
-    whether any answer is to an item not in its questionnaire or outside its scale, whether
-    an item is answered twice, then each column's packed sum (CodeLayout))."""
-    columns = layout.columns
-    weights = {item: (col, w) for item, col, w in layout.weights()}
-    rows = []
-    for h, q in questionnaires.items():
-        for item in dict.fromkeys(it.id for it in q.items):
-            col, w = weights[item]
-            rows.append(
-                (h, item, q.scale.min, q.scale.max, *(w if c == col else 0 for c in range(columns)))
-            )
-    cols = ", ".join(f"w{i} BIGINT" for i in range(columns))
-    con.execute(
-        f"CREATE TEMP TABLE slots (questionnaire_hash VARCHAR, item_id VARCHAR, lo INTEGER,"
-        f" hi INTEGER, {cols})"
-    )
-    if rows:
-        con.executemany(f"INSERT INTO slots VALUES (?, ?, ?, ?{', ?' * columns})", rows)
-    off = int(layout.offset)
-    sums = ", ".join(
-        f"coalesce(sum(CASE WHEN a.value BETWEEN m.lo AND m.hi"
-        f" THEN m.w{i} * (a.value - {off}) END), 0)"
-        for i in range(columns)
-    )
-    twice = " OR ".join(f"coalesce(sum(m.w{i}) <> bit_or(m.w{i}), false)" for i in range(columns))
-    return _read(
-        con,
-        "SELECT a.response_id, a.session_id, a.questionnaire_hash, count(*),"
-        " count(*) FILTER (WHERE m.item_id IS NULL OR a.value < m.lo OR a.value > m.hi) > 0,"
-        f" {twice}, {sums}"
-        " FROM read_parquet(?) a LEFT JOIN slots m"
-        " ON m.questionnaire_hash = a.questionnaire_hash AND m.item_id = a.item_id"
-        " GROUP BY a.response_id, a.session_id, a.questionnaire_hash",
-        files,
-    )
+        " ORDER BY date, created_at, filename, file_row_number"
+    ).fetchall()
+    return rows

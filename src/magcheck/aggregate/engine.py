@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from ..core.bulk import CodeLayout, Plans, ScoredPlan
@@ -26,6 +27,7 @@ from ..core.scoring import INSUFFICIENT, band, band_of
 from ..exports.records import Dataset, SessionRecord
 from ..store import Group
 from .checks import Checks
+from .latest import Latest
 from .results import (
     ALPHA_MIN_N,
     BAND_COLUMNS,
@@ -41,19 +43,6 @@ from .stats import AlphaSums, MeanCI, moments
 
 MAX_CONFLICT_NOTES = 20
 MEMBER = "member"
-
-
-class Latest:
-    """A group's latest counted score for one component, kept as the exact ratio num / den."""
-
-    __slots__ = ("band", "den", "num", "when")
-
-    def __init__(self, when: tuple[str, int, str], num: int, den: int, band: str) -> None:
-        self.when, self.num, self.den, self.band = when, num, den, band
-
-    @property
-    def score(self) -> Fraction:
-        return Fraction(self.num, self.den)
 
 
 @dataclass
@@ -165,23 +154,27 @@ class Aggregator:
         responses at once."""
         todo = []
         packed: dict[int, list[tuple[int, ...]]] = {}
+        none: list[tuple[str, int, tuple[int, ...]]] = []
+        answers = itemgetter(1)
         for row in sessions:
             if not self._first(row[0]):
                 continue
             plan = row[4]
             role = plan.q.role
-            everyone = responses.get(row[0], [])
-            mine = [(n, cols) for r, n, cols in everyone if r == role]
+            everyone = responses.get(row[0], none)
+            mine = [cols for r, _, cols in everyone if r == role]
             self._responses += len(everyone)
-            self._answers += sum(n for _, n, _ in everyone)
+            self._answers += sum(map(answers, everyone))
             self._off_role += len(everyone) - len(mine)
-            self._checks.add_part(row[5], plan, [cols for _, cols in mine], self.layout)
-            people = sum(1 for n, _ in mine if n)
+            self._checks.add_part(row[5], plan, mine, self.layout)
+            people = len([1 for r, n, _ in everyone if n and r == role])
             if not self._counted(row[1], role, people):
                 continue
             codes = packed.setdefault(id(plan), [])
             todo.append((row, people, len(mine), len(codes)))
-            codes.extend(cols for _, cols in mine)
+            codes.extend(mine)
+        if _columnar_scored(self, todo, packed):  # all at once, when NumPy is installed
+            return
         plans = {id(p): p for p in self._plans.values()}
         columns = {}
         for key, codes in packed.items():
@@ -284,6 +277,7 @@ class Aggregator:
         for plan in self._plans.values():
             for ci, memo in enumerate(plan.memos):
                 times = Counter(map(id, plan.seen[ci]))
+                times.update(plan.seen_times[ci])
                 for e in memo.values():
                     row, n = e[2], times.get(id(e), 0)
                     if row is None or not n:
@@ -382,6 +376,15 @@ class Aggregator:
                     f"... and {len(self._conflicts) - MAX_CONFLICT_NOTES} more conflict(s)"
                 )
         return notes
+
+
+def _columnar_scored(agg: Aggregator, todo: list[Any], packed: dict[int, list[Any]]) -> bool:
+    """Whether aggregate.columnar scored the parts (it needs NumPy, from the `scale` extra)."""
+    try:
+        from . import columnar
+    except ImportError:
+        return False
+    return columnar.score_parts(agg, todo, packed)
 
 
 def aggregate(

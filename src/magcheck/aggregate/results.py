@@ -93,12 +93,40 @@ class Trend:
 
     @property
     def change(self) -> float | None:
-        scored = [p.score for p in self.points if p.score is not None]
-        return scored[-1] - scored[0] if len(scored) >= 2 else None
+        """Last scored point minus the first (None under two scored points)."""
+        return _last_minus_first([p.score for p in self.points])
 
     def component_change(self, component: str) -> float | None:
-        values = [v for p in self.points if (v := p.components.get(component)) is not None]
-        return values[-1] - values[0] if len(values) >= 2 else None
+        """The same on one component."""
+        return self.component_changes().get(component)
+
+    def component_changes(self) -> dict[str, float | None]:
+        """component_change of every component met, in one pass from each end (trends can be
+        long): the last value minus the first, None under two values."""
+        names = set().union(*(p.components for p in self.points))
+        first: dict[str, tuple[int, float]] = {}
+        for n, p in enumerate(self.points):
+            if len(first) == len(names):
+                break
+            for c, v in p.components.items():
+                if v is not None and c not in first:
+                    first[c] = (n, v)
+        out: dict[str, float | None] = dict.fromkeys(first)
+        todo = set(first)
+        for n in range(len(self.points) - 1, -1, -1):
+            if not todo:
+                break
+            for c, v in self.points[n].components.items():
+                if v is not None and c in todo:
+                    todo.discard(c)
+                    at, value = first[c]
+                    out[c] = v - value if n > at else None
+        return out
+
+
+def _last_minus_first(values: list[float | None]) -> float | None:
+    scored = [v for v in values if v is not None]
+    return scored[-1] - scored[0] if len(scored) >= 2 else None
 
 
 @dataclass(frozen=True)

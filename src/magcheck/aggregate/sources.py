@@ -13,6 +13,7 @@ from ..core.documents import from_document
 from ..errors import InputError
 from ..store import Store
 from .engine import Aggregator
+from .gcpause import gc_paused
 from .results import Aggregate
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ def aggregate_files(
     return agg.result()
 
 
+@gc_paused
 def aggregate_store(store: Store, by: str | None = None, floor: int | None = None) -> Aggregate:
     """The same statistics as aggregate_files over an export of the whole store, computed with
     SQLite summing each response's answers into packed codes (see CodeLayout), so Python sees

@@ -89,7 +89,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     from ..aggregate.sources import aggregate_files, aggregate_store
     from ..core.checkscore import PRIVACY_FLOOR
     from ..errors import InputError
-    from ..outputs import check_target, write_text
+    from ..outputs import atomic_output, check_target, write_text
     from ..paths import data_dir, store_path
 
     store_file = store_path(data_dir(getattr(args, "data_dir", None)))
@@ -144,8 +144,13 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
         text = to_csv(result)
     elif args.format == "json":
-        from ..aggregate.render_json import to_json
+        from ..aggregate.render_json import to_json, write_json
 
+        if args.out:  # streamed: the text of a national programme is hundreds of megabytes
+            with atomic_output(Path(args.out), protect=[store_file]) as fh:
+                write_json(result, fh)
+            print(f"Wrote {shown(args.out)}", file=sys.stderr)
+            return 0
         text = to_json(result) + "\n"
     else:
         from ..aggregate.render_html import to_html

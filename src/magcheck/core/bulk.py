@@ -64,6 +64,8 @@ class ScoredPlan:
         self.extract: tuple[tuple[tuple[int, int], ...], ...] = ()
         # every entry scored, component by component (alpha counts them in result())
         self.seen: tuple[list[_Entry], ...] = tuple([] for _ in self.comps)
+        # the same, counted: id(entry) -> how many times (the columnar path adds whole counts)
+        self.seen_times: tuple[dict[int, int], ...] = tuple({} for _ in self.comps)
         self.offset = 0
         self.bits = 0
 
@@ -151,14 +153,32 @@ class ScoredPlan:
             spots, mask = self.extract[ci], self._mask
             keys = [tuple((cols[c] >> s) & mask for c, s in spots) for cols in packed]
         memo = self.code_memos[ci]
-        for key in set(keys).difference(memo):
-            if run is not None:
-                digits = [(key >> (self.bits * j)) & self._mask for j in range(len(self.items[ci]))]
-            else:
-                digits = list(key)
-            pattern = tuple(None if d == 0 else d + self.offset for d in digits)
-            memo[key] = self.entry(ci, pattern)
+        missing = set(keys).difference(memo)
+        if missing:
+            self.key_entries(ci, missing)
         return list(map(memo.__getitem__, keys))
+
+    def run(self, ci: int) -> tuple[int, int, int] | None:
+        """(column, shift, mask) when component ci's items sit side by side in one packed
+        column, so one shift and mask read its pattern key; None otherwise."""
+        return self._runs[ci]
+
+    def key_entries(self, ci: int, keys: Iterable[Any]) -> list[_Entry]:
+        """The memo entries of component ci's pattern keys, as coded_column reads them: an int
+        for a run (see run), a tuple of slot digits otherwise."""
+        run, memo, out = self._runs[ci], self.code_memos[ci], []
+        for key in keys:
+            e = memo.get(key)
+            if e is None:
+                if run is not None:
+                    n = len(self.items[ci])
+                    digits = [(key >> (self.bits * j)) & self._mask for j in range(n)]
+                else:
+                    digits = list(key)
+                pattern = tuple(None if d == 0 else d + self.offset for d in digits)
+                e = memo[key] = self.entry(ci, pattern)
+            out.append(e)
+        return out
 
 
 class CodeLayout:
