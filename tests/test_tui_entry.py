@@ -112,13 +112,13 @@ async def test_comparison_screen_settles_every_disagreement_and_verifies(tmp_pat
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
         await pilot.pause()
-        assert "2 disagreements left" in text_of(app, "#count")
+        assert "Disagreements left: 2." in text_of(app, "#count")
         rows = text_of(app, "#rows")
         assert f"Form {numbers[0]} · item 1 (" in rows and "first 1 · second 2" in rows
         assert f"item {n} (" in rows and "first 3 · second 5" in rows
         await pilot.press("s")  # the paper says 2: the second pass was right
         await pilot.pause()
-        assert "1 disagreements left" in text_of(app, "#count")
+        assert "Disagreements left: 1." in text_of(app, "#count")
         await pilot.press("4")  # the paper says 4: both passes were wrong
         await pilot.pause()
         assert "No disagreements left" in text_of(app, "#count")
