@@ -56,5 +56,7 @@ def test_spark_sql_gives_magcheck_numbers_on_the_same_dataset(tmp_path: Path) ->
         assert row["n"] == mine["n"]
         assert abs(row["mean"] - mine["mean"]) < 1e-9
         assert abs(row["sd"] - mine["sd"]) < 1e-9
-    bands = {(b["component"], band): n for b in ours["bands"] for band, n in b["counts"].items() if n}
+    bands = {
+        (b["component"], band): n for b in ours["bands"] for band, n in b["counts"].items() if n
+    }
     assert {(r["component"], r["band"]): r["groups"] for r in got["bands"]} == bands
