@@ -172,7 +172,10 @@ def split_bundle(bundle: Path, out: Path, files: int) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(files):
-        part = dict(doc, sessions=sessions[i::files])
+        mine = sessions[i::files]
+        used = {s["group_id"] for s in mine}  # a device's file holds its own groups only
+        groups = [g for g in doc["groups"] if g["id"] in used]
+        part = dict(doc, groups=groups, sessions=mine)
         part.pop("sha256", None)
         part["sha256"] = checksum(part)
         path = out / f"part-{i:04d}.json"
