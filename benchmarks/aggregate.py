@@ -248,25 +248,19 @@ def main() -> None:
     memory_by_file_count(work, bundle, [10, 100] if args.small else [10, 100, 1000])
 
 
+def aggregate_dir(work: Path, dataset: Path, out: str) -> list[str]:
+    """The command: magcheck aggregate DATASET --format json, written to work / out."""
+    return [MAGCHECK, "--data-dir", str(work / "empty"), "aggregate", str(dataset),
+            "--format", "json", "--out", str(work / out)]  # fmt: skip
+
+
 def same_numbers(work: Path, store: Path, dataset: Path) -> None:
     """The dataset's aggregate equals the store's (counts exactly, floats to 1e-9)."""
     import json
     import math
 
     a = json.loads((work / "agg.json").read_text())
-    timed(
-        [
-            MAGCHECK,
-            "--data-dir",
-            str(work / "empty"),
-            "aggregate",
-            str(dataset),
-            "--format",
-            "json",
-            "--out",
-            str(work / "d.json"),
-        ]
-    )
+    timed(aggregate_dir(work, dataset, "d.json"))
     b = json.loads((work / "d.json").read_text())
 
     def same(x: object, y: object) -> bool:
@@ -290,17 +284,7 @@ def compare_on_parquet(work: Path, dataset: Path) -> None:
 
     job = str(Path(__file__).with_name("duckdb_job.py"))
     commands = {
-        "magcheck": [
-            MAGCHECK,
-            "--data-dir",
-            str(work / "empty"),
-            "aggregate",
-            str(dataset),
-            "--format",
-            "json",
-            "--out",
-            str(work / "dataset.json"),
-        ],
+        "magcheck": aggregate_dir(work, dataset, "dataset.json"),
         "duckdb_job": [sys.executable, job, str(dataset), str(work / "duckdb-job.json")],
         "duckdb": [sys.executable, "-c", DUCKDB, str(dataset)],
         "pandas": [sys.executable, "-c", PANDAS, str(dataset)],

@@ -17,32 +17,24 @@ JSON beside OUT.
 from __future__ import annotations
 
 import json
-import math
 import sys
-from collections import Counter
 from pathlib import Path
 
 import duckdb
+from spark_job import questionnaires  # the same snapshot table; pyspark is not loaded
 
 
 def questionnaire_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    qs, items, pairs = [], [], []
-    for path in sorted((folder / "questionnaires").glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        lo, hi = doc["scale"]["min"], doc["scale"]["max"]
-        # a part's score is the mean of its respondents' t / (k * span): over the common
-        # denominator l its band is decided in integers (as spark_job.py explains)
-        per_component = Counter(item["component"] for item in doc["items"])
-        l = math.lcm(*range(1, max(per_component.values()) + 1)) * (hi - lo)  # noqa: E741
-        qs.append((path.stem, doc["role"], lo, hi, l))
-        for it in doc["items"]:
-            items.append((path.stem, it["id"], it["component"]))
-            if it.get("parallel"):
-                pairs.append((it["id"], it["parallel"]))
+    """q: each snapshot's role, scale and common denominator (spark_job.questionnaires);
+    pairs: each facilitator item and the member item it mirrors."""
     con.execute("CREATE TABLE q (h VARCHAR, role VARCHAR, lo INT, hi INT, l BIGINT)")
-    con.executemany("INSERT INTO q VALUES (?, ?, ?, ?, ?)", qs)
-    con.execute("CREATE TABLE items (h VARCHAR, item_id VARCHAR, component VARCHAR)")
-    con.executemany("INSERT INTO items VALUES (?, ?, ?)", items)
+    con.executemany("INSERT INTO q VALUES (?, ?, ?, ?, ?)", questionnaires(folder))
+    pairs = [
+        (item["id"], item["parallel"])
+        for path in sorted((folder / "questionnaires").glob("*.json"))
+        for item in json.loads(path.read_text(encoding="utf-8"))["items"]
+        if item.get("parallel")
+    ]
     con.execute("CREATE TABLE pairs (f_item VARCHAR, m_item VARCHAR)")
     if pairs:
         con.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
