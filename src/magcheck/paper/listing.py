@@ -17,9 +17,8 @@ class PrintedForm:
 
 
 def printed_forms(store: Store, check: Check | None = None) -> list[PrintedForm]:
-    forms = store.paper_forms(check)
-    status = store.paper_status()
     dates = {c.id: c.date for c in ([check] if check else store.checks())}
     return [
-        PrintedForm(f, dates.get(f.check_id, ""), status.get(f.serial, "printed")) for f in forms
+        PrintedForm(s.form, dates.get(s.form.check_id, ""), s.progress)
+        for s in store.entry_status(check)
     ]

@@ -6,7 +6,6 @@ from .answers import AnswerTables, next_item_index
 from .entry import EntryTables
 from .exchange import ExchangeQueries
 from .paper import PaperForm, PaperTables
-from .paper_status import PaperStatus
 from .rows import (
     ROUND_MODE,
     SESSION_MODES,
@@ -23,9 +22,7 @@ from .sessions import SessionTables
 from .settings import Settings
 
 
-class Store(
-    EntryTables, PaperTables, PaperStatus, SessionTables, AnswerTables, ExchangeQueries, Settings
-):
+class Store(EntryTables, PaperTables, SessionTables, AnswerTables, ExchangeQueries, Settings):
     """One open store: groups, sessions, answers, paper forms and the bulk queries, over one
     connection."""
 

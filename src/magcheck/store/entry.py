@@ -85,6 +85,17 @@ class FormStatus:
             return "being keyed"
         return "printed"
 
+    @property
+    def progress(self) -> str:
+        """The furthest step reached, for the list of printed forms: printed, being entered,
+        entered once, entered twice or verified."""
+        if self.verified:
+            return "verified"
+        done = sum(1 for _, _, complete in self.passes.values() if complete)
+        if done:
+            return "entered twice" if done >= 2 else "entered once"
+        return "being entered" if self.passes else "printed"
+
 
 @dataclass(frozen=True)
 class PaperSummary:
