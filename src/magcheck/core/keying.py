@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..text import clean_name, shown
-from .model import DONT_KNOW, NOT_APPLICABLE, PREFER_NOT_TO_SAY, Item, Scale
+from .model import DONT_KNOW, NOT_APPLICABLE, PERSON_CODE, PREFER_NOT_TO_SAY, Item, Scale
 
 BLANK = "blank"  # no box ticked on paper: kept while keying, no answer row once verified
 KEY_PREFER_NOT_TO_SAY = "0"
@@ -41,7 +41,7 @@ PASSES = (1, 2)
 # A keyed value: a point on the scale, or a non-answer kind, or BLANK.
 Keyed = int | str
 
-_KEYER_RE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
+_KEYER_RE = re.compile(PERSON_CODE)
 
 
 class KeyRefused(InputError):

@@ -23,6 +23,9 @@ BENEFIT_IDS: tuple[str, ...] = (
     "hope",
 )
 ROLES: tuple[str, ...] = ("facilitator", "member", "observer")
+# A code that stands for a person (respondent M3, keyer K1): up to 16 letters, digits, '-' or
+# '_', holding a digit, so it can never be a person's name (match it whole: re.fullmatch).
+PERSON_CODE = r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 
 # Answers that are not a point on the scale. Each is left out of scores and counted in reports.
 PREFER_NOT_TO_SAY = "prefer_not_to_say"

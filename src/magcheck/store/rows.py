@@ -7,13 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..core.model import PERSON_CODE
 from ..errors import InputError
 from ..text import clean_name, shown
 
 ROUND_MODE = "round"
 SESSION_MODES = ("facilitator", ROUND_MODE)
 
-_CODE_RE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
+_CODE_RE = re.compile(PERSON_CODE)
 
 
 def now() -> str:
